@@ -1,0 +1,43 @@
+// Bundles the three entry points. Native modules and the model runtime stay external: they are
+// shipped as node_modules in the .vsix because their .node binaries cannot be bundled.
+import * as esbuild from 'esbuild';
+
+const external = [
+  'vscode',
+  'hnswlib-node',
+  'onnxruntime-node',
+  'sharp',
+  '@huggingface/transformers',
+  'web-tree-sitter',
+];
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+};
+
+const entries = [
+  { in: 'src/extension/extension.ts', out: 'dist/extension.js' },
+  { in: 'src/server/main.ts', out: 'dist/server.js' },
+  { in: 'src/server/embed/worker.ts', out: 'dist/embedWorker.js' },
+  { in: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+];
+
+const fs = await import('node:fs');
+await Promise.all(
+  entries
+    .filter((e) => fs.existsSync(e.in))
+    .map((e) =>
+      esbuild.build({
+        ...common,
+        entryPoints: [e.in],
+        outfile: e.out,
+        banner: e.banner ? { js: e.banner } : undefined,
+      }),
+    ),
+);
