@@ -72,6 +72,10 @@ export interface VectorIndex {
   search(query: Float32Array, k: number, params?: SearchParams, allow?: LabelFilter): SearchHits;
   /** Approximate bytes of memory held (for statistics and /metrics). */
   memoryBytes(): number;
-  /** A self-describing, versioned byte form (see index/serialize.ts). */
-  serialize(): Buffer;
+  /**
+   * Writes the index to `file` (HNSW: hnswlib's own writeIndex; IVF/FLAT: a versioned binary
+   * file). `index/factory.ts` has the matching `loadIndex(file, spec, dim)`. The storage layer adds
+   * checksums and atomic renames around this.
+   */
+  save(file: string): Promise<void>;
 }
