@@ -1,0 +1,60 @@
+// Resolves `outputFields` once per request and projects rows onto them, as Milvus does: the
+// primary key always, `*` for every scalar field and dynamic key, vector fields only by name.
+
+import { invalid } from '../errors';
+import { type CollectionSchema, type Row, DYNAMIC_FIELD } from '../schema/types';
+import type { Segment } from '../segment';
+
+export interface Projection {
+  scalar: string[];
+  vectors: string[];
+  dynamicKeys: string[];
+  allDynamic: boolean;
+  pk: string;
+}
+
+export function resolveOutputFields(schema: CollectionSchema, requested: string[] | undefined): Projection {
+  const pk = (schema.fields.find((f) => f.isPrimary) as { name: string }).name;
+  const p: Projection = { scalar: [], vectors: [], dynamicKeys: [], allDynamic: false, pk };
+  const byName = new Map(schema.fields.map((f) => [f.name, f]));
+  for (const name of requested ?? []) {
+    if (typeof name !== 'string') throw invalid(`outputFields: expected field names, got ${JSON.stringify(name)}`);
+    if (name === '*') {
+      for (const f of schema.fields) {
+        if (f.dataType !== 'FloatVector' && f.dataType !== 'SparseFloatVector' && !p.scalar.includes(f.name)) p.scalar.push(f.name);
+      }
+      p.allDynamic = !!schema.enableDynamicField;
+      continue;
+    }
+    const f = byName.get(name);
+    if (f) {
+      if (f.dataType === 'FloatVector') {
+        if (!p.vectors.includes(name)) p.vectors.push(name);
+      } else if (f.dataType === 'SparseFloatVector') {
+        throw invalid(`outputFields: "${name}" is a BM25 function output and cannot be returned`);
+      } else if (!p.scalar.includes(name)) {
+        p.scalar.push(name);
+      }
+    } else if (name === DYNAMIC_FIELD && schema.enableDynamicField) {
+      p.allDynamic = true;
+    } else if (schema.enableDynamicField) {
+      p.dynamicKeys.push(name);
+    } else {
+      throw invalid(`outputFields: field "${name}" does not exist in the collection`);
+    }
+  }
+  return p;
+}
+
+export function project(p: Projection, seg: Segment, offset: number): Row {
+  const row = seg.rows[offset];
+  const out: Row = { [p.pk]: row[p.pk] };
+  for (const f of p.scalar) out[f] = row[f] ?? null;
+  for (const f of p.vectors) out[f] = seg.vectorAt(f, offset);
+  const meta = row[DYNAMIC_FIELD] as Record<string, unknown> | undefined;
+  if (meta) {
+    if (p.allDynamic) Object.assign(out, meta);
+    else for (const k of p.dynamicKeys) if (k in meta) out[k] = meta[k];
+  }
+  return out;
+}

@@ -1,0 +1,104 @@
+// Turns a SearchRequest into checked parts: which field, which metric, query vectors of the
+// right dim, limit/offset, params, group-by. Every problem is reported with the request's words.
+
+import type { SearchRequest, SearchTimeParams } from '../api';
+import { invalid } from '../errors';
+import type { CollectionSchema, FieldSchema } from '../schema/types';
+import type { ScoreKind } from './rankers';
+import type { VectorQuery } from './vectorSearch';
+
+/** The metric searched when a field has no index yet (Milvus's default for new collections). */
+export const DEFAULT_METRIC = 'COSINE';
+const MAX_TOPK = 16384;
+
+export interface ResolvedSearch {
+  queries: Array<Float32Array | string>;
+  base: Omit<VectorQuery, 'query'>;
+}
+
+export function resolveSearch(
+  schema: CollectionSchema,
+  indexes: Array<{ fieldName: string; spec: { metricType: string } }>,
+  req: SearchRequest,
+): ResolvedSearch {
+  const vectorFields = schema.fields.filter((f) => f.dataType === 'FloatVector' || f.dataType === 'SparseFloatVector');
+  let field: FieldSchema | undefined;
+  if (req.annsField === undefined || req.annsField === '') {
+    if (vectorFields.length !== 1) {
+      throw invalid(`annsField is required: the collection has ${vectorFields.length} vector fields (${vectorFields.map((f) => f.name).join(', ')})`);
+    }
+    field = vectorFields[0];
+  } else {
+    field = vectorFields.find((f) => f.name === req.annsField);
+    if (!field) throw invalid(`annsField "${req.annsField}" is not a vector field of this collection`);
+  }
+  const sparse = field.dataType === 'SparseFloatVector';
+  const indexMetric = indexes.find((i) => i.fieldName === field!.name)?.spec.metricType;
+  const metric = (sparse ? 'BM25' : indexMetric ?? DEFAULT_METRIC) as ScoreKind;
+  if (req.metricType !== undefined && (req.metricType as string) !== metric) {
+    throw invalid(`metric type mismatch: field "${field.name}" is indexed with ${metric}, the search asked for ${req.metricType}`);
+  }
+  if (!Number.isInteger(req.limit) || req.limit < 1 || req.limit > MAX_TOPK) {
+    throw invalid(`limit must be an integer between 1 and ${MAX_TOPK}, got ${JSON.stringify(req.limit)}`);
+  }
+  const offset = req.offset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0 || offset + req.limit > MAX_TOPK) {
+    throw invalid(`offset must be a non-negative integer with offset + limit <= ${MAX_TOPK}`);
+  }
+  if (!Array.isArray(req.data) || req.data.length === 0) throw invalid('data must hold at least one query vector');
+  const dim = field.dim as number;
+  const queries = req.data.map((q, i) => {
+    if (sparse) {
+      if (typeof q !== 'string') throw invalid(`data[${i}]: field "${field!.name}" is a BM25 field; give query text`);
+      return q;
+    }
+    if (!(Array.isArray(q) || q instanceof Float32Array)) throw invalid(`data[${i}]: expected a float vector of dim ${dim}`);
+    if (q.length !== dim) throw invalid(`data[${i}]: expected dim ${dim}, got ${q.length}`);
+    const v = new Float32Array(dim);
+    for (let j = 0; j < dim; j++) {
+      const x = q[j] as unknown;
+      if (typeof x !== 'number' || !Number.isFinite(x)) throw invalid(`data[${i}]: element ${j} is not a finite number`);
+      v[j] = x;
+    }
+    return v;
+  });
+  const params = checkParams(req.params ?? {});
+  let groupBy: VectorQuery['groupBy'];
+  if (req.groupByField !== undefined && req.groupByField !== '') {
+    const g = schema.fields.find((f) => f.name === req.groupByField);
+    if (!g) throw invalid(`groupByField "${req.groupByField}" does not exist`);
+    if (['FloatVector', 'SparseFloatVector', 'JSON', 'Array', 'Float', 'Double'].includes(g.dataType)) {
+      throw invalid(`groupByField "${g.name}" has type ${g.dataType}; group by a Bool, Int or VarChar field`);
+    }
+    const size = req.groupSize ?? 1;
+    if (!Number.isInteger(size) || size < 1 || size > 1024) throw invalid('groupSize must be an integer between 1 and 1024');
+    groupBy = { field: g.name, size };
+  }
+  return { queries, base: { field: field.name, metric, limit: req.limit, offset, params, groupBy } };
+}
+
+function checkParams(p: SearchTimeParams): SearchTimeParams {
+  const out: SearchTimeParams = {};
+  for (const [key, value] of Object.entries(p)) {
+    if (value === undefined) continue;
+    switch (key) {
+      case 'ef':
+      case 'nprobe':
+      case 'refineK':
+        if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 65536) {
+          throw invalid(`search params: ${key} must be an integer between 1 and 65536, got ${JSON.stringify(value)}`);
+        }
+        out[key] = value as number;
+        break;
+      case 'radius':
+      case 'rangeFilter':
+        if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`search params: ${key} must be a number`);
+        out[key] = value;
+        break;
+      default:
+        // Milvus ignores params an index does not use (e.g. `level`); so do we.
+        break;
+    }
+  }
+  return out;
+}

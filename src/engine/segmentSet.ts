@@ -1,0 +1,219 @@
+// The rows of a collection: one growing segment that takes writes and the sealed segments behind
+// it, a primary-key map over all of them, and the index specs per vector field. Mutations arrive
+// here as WAL operations (after they are logged), so replay after a crash takes the same path.
+
+import type { PrimaryKey } from './api';
+import { EngineError, ErrorCode, invalid } from './errors';
+import { Bm25Index } from './index/bm25';
+import { createIndex } from './index/factory';
+import type { IndexSpec, IndexType, VectorIndex } from './index/types';
+import type { CheckedRows } from './schema/checkRows';
+import type { CollectionSchema } from './schema/types';
+import { Segment } from './segment';
+import type { WalOp } from './storage/walRecord';
+
+export interface IndexEntry {
+  fieldName: string;
+  indexName: string;
+  spec: IndexSpec;
+}
+
+export interface SegmentSetOptions {
+  /** Seal the growing segment once its vectors take this many bytes (auto-flush by size). */
+  sealBytes?: number;
+  /** Compaction merges sealed segments smaller than this many rows. */
+  smallSegmentRows?: number;
+}
+
+const DEFAULT_SEAL_BYTES = 64 * 1024 * 1024;
+const DEFAULT_SMALL_ROWS = 4096;
+
+export class SegmentSet {
+  readonly sealed: Segment[] = [];
+  growing: Segment;
+  indexes: IndexEntry[] = [];
+  nextAutoId = 1;
+  nextSegmentId = 1;
+  private readonly pkMap = new Map<PrimaryKey, [Segment, number]>();
+  private readonly pkField: string;
+  private readonly bytesPerRow: number;
+  private building: Promise<void> = Promise.resolve();
+  /** Called after a segment is sealed and indexed; storage writes it out here. */
+  onSealed?: (seg: Segment) => Promise<void>;
+
+  constructor(
+    readonly schema: CollectionSchema,
+    private readonly options: SegmentSetOptions = {},
+  ) {
+    this.pkField = (schema.fields.find((f) => f.isPrimary) as { name: string }).name;
+    this.bytesPerRow = schema.fields.reduce((s, f) => s + (f.dataType === 'FloatVector' ? 4 * (f.dim as number) : 0), 64);
+    this.growing = this.newSegment();
+  }
+
+  newSegment(id = this.nextSegmentId++): Segment {
+    return new Segment(id, this.schema, (fn) => {
+      const input = this.schema.fields.find((f) => f.name === fn.inputFieldNames[0]);
+      const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+      return new Bm25Index({ k1: num(fn.params?.bm25_k1), b: num(fn.params?.bm25_b), analyzerParams: input?.analyzerParams });
+    });
+  }
+
+  all(): Segment[] {
+    return [...this.sealed, this.growing];
+  }
+
+  get liveCount(): number {
+    return this.all().reduce((s, seg) => s + seg.liveCount, 0);
+  }
+
+  has(pk: PrimaryKey): boolean {
+    return this.pkMap.has(pk);
+  }
+
+  locate(pk: PrimaryKey): [Segment, number] | undefined {
+    return this.pkMap.get(pk);
+  }
+
+  allocateId(): number {
+    return this.nextAutoId++;
+  }
+
+  /** Applies a logged mutation to memory. Never throws on a valid op (it was checked before logging). */
+  apply(op: WalOp): void {
+    if (op.type === 'delete') {
+      for (const pk of op.pks) this.remove(pk);
+      return;
+    }
+    const pks = op.rows.map((r) => r[this.pkField] as PrimaryKey);
+    if (op.type === 'upsert') for (const pk of pks) this.remove(pk);
+    const batch: CheckedRows = { rows: op.rows, vectors: op.vectors, pks };
+    const start = this.growing.append(batch);
+    pks.forEach((pk, i) => {
+      this.pkMap.set(pk, [this.growing, start + i]);
+      if (typeof pk === 'number' && pk >= this.nextAutoId) this.nextAutoId = pk + 1;
+    });
+    if (this.growing.size * this.bytesPerRow >= (this.options.sealBytes ?? DEFAULT_SEAL_BYTES)) {
+      void this.sealGrowing();
+    }
+  }
+
+  private remove(pk: PrimaryKey): void {
+    const loc = this.pkMap.get(pk);
+    if (!loc) return;
+    loc[0].markDeleted(loc[1]);
+    this.pkMap.delete(pk);
+  }
+
+  /** Registers a sealed segment loaded from disk (its rows become addressable). */
+  addSealed(seg: Segment): void {
+    this.sealed.push(seg);
+    for (let i = 0; i < seg.size; i++) if (!seg.isDeleted(i)) this.pkMap.set(seg.pks[i], [seg, i]);
+    if (seg.id >= this.nextSegmentId) this.nextSegmentId = seg.id + 1;
+  }
+
+  /** Seals the growing segment (if it has rows) and builds its indexes; resolves when done. */
+  sealGrowing(): Promise<void> {
+    const seg = this.growing;
+    if (seg.size === 0) return this.building;
+    seg.seal();
+    this.sealed.push(seg);
+    this.growing = this.newSegment();
+    return this.enqueue(async () => {
+      for (const entry of this.indexes) this.buildIndex(seg, entry);
+      if (this.onSealed) await this.onSealed(seg);
+    });
+  }
+
+  async flush(): Promise<void> {
+    await this.sealGrowing();
+    await this.building;
+  }
+
+  /** Rewrites sealed segments without their deleted rows and merges small ones. */
+  async compact(): Promise<{ removed: number; merged: number }> {
+    await this.flush();
+    const victims = this.sealed.filter((s) => s.deletedCount > 0 || s.size < (this.options.smallSegmentRows ?? DEFAULT_SMALL_ROWS));
+    if (victims.length === 0 || (victims.length === 1 && victims[0].deletedCount === 0)) return { removed: 0, merged: 0 };
+    const out = this.newSegment();
+    let removed = 0;
+    for (const seg of victims) {
+      const live: number[] = [];
+      for (let i = 0; i < seg.size; i++) (seg.isDeleted(i) ? removed++ : live.push(i));
+      if (live.length === 0) continue;
+      const vectors: Record<string, Float32Array> = {};
+      for (const f of this.schema.fields) {
+        if (f.dataType !== 'FloatVector') continue;
+        const dim = f.dim as number;
+        const src = seg.vectorsOf(f.name);
+        const dst = new Float32Array(live.length * dim);
+        live.forEach((off, j) => dst.set(src.subarray(off * dim, (off + 1) * dim), j * dim));
+        vectors[f.name] = dst;
+      }
+      out.append({ rows: live.map((i) => seg.rows[i]), vectors, pks: live.map((i) => seg.pks[i]) });
+    }
+    out.seal();
+    for (const entry of this.indexes) this.buildIndex(out, entry);
+    // Swap in one step so a concurrent search sees either the old or the new segments.
+    const keep = this.sealed.filter((s) => !victims.includes(s));
+    this.sealed.length = 0;
+    this.sealed.push(...keep);
+    if (out.size > 0) this.sealed.push(out);
+    for (let i = 0; i < out.size; i++) this.pkMap.set(out.pks[i], [out, i]);
+    if (this.onSealed && out.size > 0) await this.onSealed(out);
+    return { removed, merged: victims.length };
+  }
+
+  async createIndex(fieldName: string, spec: IndexSpec, indexName = fieldName): Promise<void> {
+    const field = this.schema.fields.find((f) => f.name === fieldName);
+    if (!field) throw invalid(`createIndex: field "${fieldName}" does not exist`);
+    if (field.dataType === 'SparseFloatVector') return; // BM25 fields always carry their inverted index
+    if (field.dataType !== 'FloatVector') throw invalid(`createIndex: field "${fieldName}" is not a vector field`);
+    if (this.indexes.some((e) => e.fieldName === fieldName)) {
+      throw invalid(`createIndex: field "${fieldName}" already has an index; drop it first`);
+    }
+    const normalized: IndexSpec = { ...spec, indexType: ((spec.indexType as string) === 'AUTOINDEX' ? 'HNSW' : spec.indexType) as IndexType };
+    createIndex(normalized, field.dim as number); // validates the parameters now, not at build time
+    const entry = { fieldName, indexName, spec: normalized };
+    this.indexes = [...this.indexes, entry];
+    await this.enqueue(async () => {
+      for (const seg of this.sealed) this.buildIndex(seg, entry);
+    });
+  }
+
+  async dropIndex(name: string): Promise<void> {
+    const entry = this.indexes.find((e) => e.indexName === name || e.fieldName === name);
+    if (!entry) throw new EngineError(ErrorCode.IndexNotFound, `index "${name}" not found`);
+    await this.building;
+    this.indexes = this.indexes.filter((e) => e !== entry);
+    for (const seg of this.sealed) seg.indexes.delete(entry.fieldName);
+  }
+
+  indexProgress(field: string): { indexed: number; total: number } {
+    let indexed = 0;
+    let total = 0;
+    for (const seg of this.all()) {
+      total += seg.size;
+      if (seg.indexes.has(field)) indexed += seg.size;
+    }
+    return { indexed, total };
+  }
+
+  buildIndex(seg: Segment, entry: IndexEntry): VectorIndex {
+    const dim = seg.dimOf(entry.fieldName);
+    const index = createIndex(entry.spec, dim);
+    const vectors = seg.vectorsOf(entry.fieldName);
+    if (index.needsTraining) index.train(vectors);
+    const labels = new Uint32Array(seg.size);
+    for (let i = 0; i < labels.length; i++) labels[i] = i;
+    index.add(labels, vectors);
+    seg.indexes.set(entry.fieldName, index);
+    return index;
+  }
+
+  /** Background work runs one job at a time, after the caller returns. */
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    const next = this.building.then(() => new Promise<void>((resolve, reject) => setImmediate(() => job().then(resolve, reject))));
+    this.building = next.catch(() => undefined);
+    return next;
+  }
+}
