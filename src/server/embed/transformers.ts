@@ -1,0 +1,31 @@
+// The one place that loads @huggingface/transformers. The package is typed as an ES module but
+// ships a CommonJS build, which `require` loads synchronously from our CommonJS output (and
+// which esbuild leaves external).
+import * as os from 'node:os';
+import type * as Transformers from '@huggingface/transformers' with { 'resolution-mode': 'import' };
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const transformers: typeof Transformers = require('@huggingface/transformers');
+
+export type DataType = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
+
+/** File suffix transformers.js appends to onnx/<name> for each dtype. */
+export const DTYPE_SUFFIX: Record<DataType, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  int8: '_int8',
+  uint8: '_uint8',
+  q4: '_q4',
+  q4f16: '_q4f16',
+  bnb4: '_bnb4',
+};
+
+/** ONNX Runtime session options for a thread budget; half the cores beat all of them in practice. */
+export function sessionOptions(threads: number | undefined): { intraOpNumThreads: number; interOpNumThreads: number } {
+  return { intraOpNumThreads: threads ?? defaultThreads(), interOpNumThreads: 1 };
+}
+
+export function defaultThreads(): number {
+  return Math.max(1, Math.floor(os.availableParallelism() / 2));
+}
