@@ -38,8 +38,14 @@ export class SegmentSet {
   private readonly pkField: string;
   private readonly bytesPerRow: number;
   private building: Promise<void> = Promise.resolve();
-  /** Called after a segment is sealed and indexed; storage writes it out here. */
-  onSealed?: (seg: Segment) => Promise<void>;
+  /**
+   * Durable stores hook in here. `onFreeze` runs in the same synchronous step that freezes the
+   * growing segment (the WAL rotates there, so later writes land in the next log file) and
+   * returns the new WAL sequence; `persist` then runs in the background queue, after the frozen
+   * segment is indexed, and writes out whatever is not on disk yet (segments, indexes, deletes).
+   */
+  onFreeze?: () => Promise<number>;
+  persist?: (walSeq: Promise<number> | undefined) => Promise<void>;
 
   constructor(
     readonly schema: CollectionSchema,
@@ -115,17 +121,24 @@ export class SegmentSet {
   sealGrowing(): Promise<void> {
     const seg = this.growing;
     if (seg.size === 0) return this.building;
+    const token = this.onFreeze?.();
     seg.seal();
     this.sealed.push(seg);
     this.growing = this.newSegment();
     return this.enqueue(async () => {
-      for (const entry of this.indexes) this.buildIndex(seg, entry);
-      if (this.onSealed) await this.onSealed(seg);
+      for (const entry of this.indexes) if (!seg.indexes.has(entry.fieldName)) this.buildIndex(seg, entry);
+      if (this.persist) await this.persist(token);
     });
   }
 
+  /** Seals what is growing and, in a durable store, writes everything out (deletes included). */
   async flush(): Promise<void> {
-    await this.sealGrowing();
+    if (this.growing.size > 0) {
+      await this.sealGrowing();
+    } else if (this.persist) {
+      const token = this.onFreeze?.();
+      await this.enqueue(() => this.persistNow(token));
+    }
     await this.building;
   }
 
@@ -159,7 +172,7 @@ export class SegmentSet {
     this.sealed.push(...keep);
     if (out.size > 0) this.sealed.push(out);
     for (let i = 0; i < out.size; i++) this.pkMap.set(out.pks[i], [out, i]);
-    if (this.onSealed && out.size > 0) await this.onSealed(out);
+    await this.enqueue(() => this.persistNow(undefined));
     return { removed, merged: victims.length };
   }
 
@@ -177,6 +190,7 @@ export class SegmentSet {
     this.indexes = [...this.indexes, entry];
     await this.enqueue(async () => {
       for (const seg of this.sealed) this.buildIndex(seg, entry);
+      await this.persistNow(undefined);
     });
   }
 
@@ -186,6 +200,7 @@ export class SegmentSet {
     await this.building;
     this.indexes = this.indexes.filter((e) => e !== entry);
     for (const seg of this.sealed) seg.indexes.delete(entry.fieldName);
+    await this.enqueue(() => this.persistNow(undefined));
   }
 
   indexProgress(field: string): { indexed: number; total: number } {
@@ -208,6 +223,10 @@ export class SegmentSet {
     index.add(labels, vectors);
     seg.indexes.set(entry.fieldName, index);
     return index;
+  }
+
+  private async persistNow(walSeq: Promise<number> | undefined): Promise<void> {
+    if (this.persist) await this.persist(walSeq);
   }
 
   /** Background work runs one job at a time, after the caller returns. */
