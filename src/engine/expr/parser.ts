@@ -345,7 +345,7 @@ class Parser {
     const t = this.peek();
     const ok =
       t.kind === 'number' || t.kind === 'string' || t.kind === 'identifier' ||
-      (t.kind === 'keyword' && ['true', 'false', 'not'].includes(t.text)) ||
+      (t.kind === 'keyword' && ['true', 'false', 'not', 'null'].includes(t.text)) ||
       (t.kind === 'operator' && ['(', '[', '{', '-', '+', '!'].includes(t.text));
     if (!ok) {
       throw new ExprError(
