@@ -78,4 +78,9 @@ export interface VectorIndex {
    * checksums and atomic renames around this.
    */
   save(file: string): Promise<void>;
+  /**
+   * Optional (IVF_PQ): the segment's raw vectors, row = label, for `SearchParams.refineK`.
+   * Referenced, not copied, and not counted in memoryBytes.
+   */
+  setRawVectors?(vectors: Float32Array): void;
 }
