@@ -1,0 +1,29 @@
+// Shared by the REST tests: a server on a free port over an in-memory database, and a raw POST.
+
+import { Database } from '../../../../src/engine/database';
+import { type RestServer, type RestServerOptions, startRestServer } from '../../../../src/engine/rest/server';
+
+export const TOKEN = 'test-token-0123456789';
+
+export async function startTestServer(opts: Partial<RestServerOptions> = {}): Promise<{ db: Database; server: RestServer }> {
+  const db = Database.inMemory();
+  const server = await startRestServer({ db, host: '127.0.0.1', port: 0, token: TOKEN, ...opts });
+  return { db, server };
+}
+
+export interface RawReply {
+  status: number;
+  // Wire JSON: any shape, inspected field by field in the tests.
+  json: { code: number; message?: string; data?: unknown; [k: string]: unknown };
+}
+
+export async function post(server: RestServer, path: string, body: unknown, token: string | null = TOKEN): Promise<RawReply> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (token !== null) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(server.url + path, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as RawReply['json'] };
+}
