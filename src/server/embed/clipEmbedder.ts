@@ -1,24 +1,15 @@
 // CLIP: text and images in one vector space, so a sentence finds pictures. Two ONNX towers
 // (onnx/text_model.onnx, onnx/vision_model.onnx) through transformers.js; outputs normalised.
+import { checkTexts, inBatches, rows } from './batching';
 import { EmbedError, describeError } from './errors';
 import { DEFAULT_CLIP_MODEL, loadModel, type ModelSourceOptions } from './modelSource';
-import { rows } from './textEmbedder';
-import { DTYPE_SUFFIX, sessionOptions, transformers, type DataType } from './transformers';
+import { DTYPE_SUFFIX, sessionOptions, transformers, type ModelRuntimeSettings } from './transformers';
 
 /** An image to embed: a file on disk, or its encoded bytes (PNG, JPEG, WebP, GIF, …). */
 export type ImageInput = { path: string } | { bytes: Uint8Array };
 
-/** The plain-data settings (they cross into the embedding worker). */
-export interface ClipModelSettings {
-  /** Hugging Face id or a folder name under modelPath (default Xenova/clip-vit-base-patch32). */
-  modelId?: string;
-  /** Weights variant (default q8: onnx/*_quantized.onnx). */
-  dtype?: DataType;
-  /** Texts or images per model call (default 16). */
-  batchSize?: number;
-  /** ONNX Runtime intra-op threads (default half the cores). */
-  threads?: number;
-}
+/** modelId defaults to Xenova/clip-vit-base-patch32, dtype to q8, batchSize to 16. */
+export type ClipModelSettings = ModelRuntimeSettings;
 
 export interface ClipEmbedderOptions extends ClipModelSettings, ModelSourceOptions {}
 
@@ -75,10 +66,8 @@ export class ClipEmbedder {
 
   /** Text-tower vectors (unit length), comparable with embedImages' vectors. */
   async embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
-    texts.forEach((t, i) => {
-      if (typeof t !== 'string') throw new EmbedError('bad-input', `text ${i} is ${typeof t}, expected a string`);
-    });
-    return this.inBatches(texts, async (batch) => {
+    checkTexts(texts);
+    return inBatches(texts, this.batchSize, async (batch) => {
       const inputs = this.tokenizer(batch as string[], { padding: true, truncation: true });
       const { text_embeds } = await this.textTower(inputs);
       return rows(text_embeds.normalize(2, -1).data as Float32Array, batch.length);
@@ -87,7 +76,7 @@ export class ClipEmbedder {
 
   /** Vision-tower vectors (unit length), one per image, in order. */
   async embedImages(images: readonly ImageInput[]): Promise<Float32Array[]> {
-    return this.inBatches(images, async (batch, offset) => {
+    return inBatches(images, this.batchSize, async (batch, offset) => {
       const decoded = await Promise.all(batch.map((image, i) => decode(image, offset + i)));
       const { pixel_values } = await this.processor(decoded);
       const { image_embeds } = await this.visionTower({ pixel_values });
@@ -97,17 +86,6 @@ export class ClipEmbedder {
 
   async dispose(): Promise<void> {
     await Promise.all([this.textTower.dispose(), this.visionTower.dispose()]);
-  }
-
-  private async inBatches<T>(
-    items: readonly T[],
-    embed: (batch: readonly T[], offset: number) => Promise<Float32Array[]>,
-  ): Promise<Float32Array[]> {
-    const out: Float32Array[] = [];
-    for (let start = 0; start < items.length; start += this.batchSize) {
-      out.push(...(await embed(items.slice(start, start + this.batchSize), start)));
-    }
-    return out;
   }
 }
 

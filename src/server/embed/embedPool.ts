@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ClipModelSettings, ImageInput } from './clipEmbedder';
+import { checkTexts } from './batching';
 import { EmbedError, describeError, embedErrorFrom, type SerializedEmbedError } from './errors';
 import type { DownloadProgress, ModelSourceSettings } from './modelSource';
 import type { TextModelSettings } from './textEmbedder';
@@ -390,12 +391,10 @@ function cancelledError(request: Request): EmbedError {
 
 /** Rejects bad inputs on the caller's side, so one bad item never fails a batch of others. */
 function checkInputs(kind: EmbedKind, inputs: readonly (string | ImageInput)[]): void {
-  if (!Array.isArray(inputs)) throw new EmbedError('bad-input', `expected an array of ${kind === 'clip-image' ? 'images' : 'texts'}`);
+  if (kind !== 'clip-image') return checkTexts(inputs);
+  if (!Array.isArray(inputs)) throw new EmbedError('bad-input', 'expected an array of images');
   inputs.forEach((input, i) => {
-    if (kind !== 'clip-image' && typeof input !== 'string') {
-      throw new EmbedError('bad-input', `text ${i} is ${typeof input}, expected a string`);
-    }
-    if (kind === 'clip-image' && !(input && typeof input === 'object' && ('path' in input || 'bytes' in input))) {
+    if (!(input && typeof input === 'object' && ('path' in input || 'bytes' in input))) {
       throw new EmbedError('bad-input', `image ${i} must be {path: string} or {bytes: Buffer}`);
     }
   });

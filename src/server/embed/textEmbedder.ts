@@ -1,21 +1,14 @@
 // Sentence embeddings for code and prose chunks: a BERT-like ONNX model through transformers.js,
 // mean pooling over the attention mask, L2 normalisation (so inner product = cosine).
+import { checkTexts, inBatches, rows } from './batching';
 import { EmbedError } from './errors';
 import { DEFAULT_TEXT_MODEL, loadModel, type ModelSourceOptions } from './modelSource';
-import { DTYPE_SUFFIX, sessionOptions, transformers, type DataType } from './transformers';
+import { DTYPE_SUFFIX, sessionOptions, transformers, type ModelRuntimeSettings } from './transformers';
 
-/** The plain-data settings (they cross into the embedding worker). */
-export interface TextModelSettings {
-  /** Hugging Face id or a folder name under modelPath (default Xenova/all-MiniLM-L6-v2). */
-  modelId?: string;
-  /** Weights variant: q8 (onnx/model_quantized.onnx, default) or fp32 (onnx/model.onnx), … */
-  dtype?: DataType;
+/** modelId defaults to Xenova/all-MiniLM-L6-v2, dtype to q8, batchSize to 32. */
+export interface TextModelSettings extends ModelRuntimeSettings {
   /** Longer texts are truncated to this many word pieces (default 256, MiniLM's training length). */
   maxLength?: number;
-  /** Texts per model call when embed() gets many (default 32). */
-  batchSize?: number;
-  /** ONNX Runtime intra-op threads (default half the cores). */
-  threads?: number;
 }
 
 export interface TextEmbedderOptions extends TextModelSettings, ModelSourceOptions {}
@@ -58,14 +51,8 @@ export class TextEmbedder {
 
   /** One unit-length vector per text, in order. */
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
-    texts.forEach((t, i) => {
-      if (typeof t !== 'string') throw new EmbedError('bad-input', `text ${i} is ${typeof t}, expected a string`);
-    });
-    const out: Float32Array[] = [];
-    for (let start = 0; start < texts.length; start += this.batchSize) {
-      out.push(...(await run(this.tokenizer, this.model, texts.slice(start, start + this.batchSize), this.maxLength)));
-    }
-    return out;
+    checkTexts(texts);
+    return inBatches(texts, this.batchSize, (batch) => run(this.tokenizer, this.model, batch, this.maxLength));
   }
 
   async dispose(): Promise<void> {
@@ -79,10 +66,4 @@ async function run(tokenizer: Tokenizer, model: Model, texts: readonly string[],
   const { last_hidden_state } = await model(inputs);
   const pooled = transformers.mean_pooling(last_hidden_state, inputs.attention_mask).normalize(2, -1);
   return rows(pooled.data as Float32Array, texts.length);
-}
-
-/** Splits a [n, dim] buffer into n vectors that share it (no copy). */
-export function rows(data: Float32Array, n: number): Float32Array[] {
-  const dim = data.length / n;
-  return Array.from({ length: n }, (_, i) => data.subarray(i * dim, (i + 1) * dim));
 }

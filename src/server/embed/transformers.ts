@@ -9,6 +9,18 @@ export const transformers: typeof Transformers = require('@huggingface/transform
 
 export type DataType = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
 
+/** Settings every ONNX model takes (plain data: they cross into the embedding worker). */
+export interface ModelRuntimeSettings {
+  /** Hugging Face id, or a folder name under loupe.modelPath. */
+  modelId?: string;
+  /** Weights variant: q8 (onnx/<name>_quantized.onnx, default), fp32 (onnx/<name>.onnx), … */
+  dtype?: DataType;
+  /** Inputs per model call. */
+  batchSize?: number;
+  /** ONNX Runtime intra-op threads (default half the cores). */
+  threads?: number;
+}
+
 /** File suffix transformers.js appends to onnx/<name> for each dtype. */
 export const DTYPE_SUFFIX: Record<DataType, string> = {
   fp32: '',

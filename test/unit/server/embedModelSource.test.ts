@@ -59,18 +59,26 @@ describe('model source: loupe.modelPath', () => {
 
 describe('model source: download on first use (from a local test server, never the hub)', () => {
   let server: http.Server;
-  let stall = false;
-  let fail = false;
+  let mode: 'serve' | 'fail' | 'stall' = 'serve';
+  /** Runs fn while the server answers in the given way. */
+  async function whileServer<T>(how: typeof mode, fn: () => Promise<T>): Promise<T> {
+    mode = how;
+    try {
+      return await fn();
+    } finally {
+      mode = 'serve';
+    }
+  }
   const saved = { remoteHost: transformers.env.remoteHost };
   before(async () => {
     // Serves test/fixtures/models in the hub's URL layout: /<model>/resolve/main/<file>.
     server = http.createServer((req, res) => {
       const m = /^\/([^/]+)\/resolve\/main\/(.+)$/.exec(req.url ?? '');
       const file = m && path.join(MODELS, m[1], m[2]);
-      if (fail) return void res.writeHead(503).end('maintenance');
+      if (mode === 'fail') return void res.writeHead(503).end('maintenance');
       if (!file || !fs.existsSync(file)) return void res.writeHead(404).end();
       const body = fs.readFileSync(file);
-      if (stall && file.endsWith('.onnx')) {
+      if (mode === 'stall' && file.endsWith('.onnx')) {
         res.writeHead(200, { 'content-length': body.length }).write(body.subarray(0, 100)); // never ends
         return;
       }
@@ -100,41 +108,31 @@ describe('model source: download on first use (from a local test server, never t
     assert.equal(onnx[onnx.length - 1].loaded, size);
     assert.ok(events.every((e) => e.model === 'tiny-text' && e.loaded <= (e.total || Infinity)));
 
-    fail = true; // the cache must not touch the network any more
-    try {
-      const cached = await TextEmbedder.load({ ...downloadOptions(cacheDir), allowDownload: false });
-      const [a] = await cached.embed(['search the index']);
-      const [b] = await downloaded.embed(['search the index']);
-      assert.deepEqual(Array.from(a), Array.from(b));
-    } finally {
-      fail = false;
-    }
+    // The cache must not touch the network any more.
+    const cached = await whileServer('fail', () => TextEmbedder.load({ ...downloadOptions(cacheDir), allowDownload: false }));
+    const [a] = await cached.embed(['search the index']);
+    const [b] = await downloaded.embed(['search the index']);
+    assert.deepEqual(Array.from(a), Array.from(b));
   });
 
   it('a failing download says why and what to do instead', async () => {
-    fail = true;
-    try {
-      const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-cache-'));
-      await assert.rejects(
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-cache-'));
+    await whileServer('fail', () =>
+      assert.rejects(
         TextEmbedder.load(downloadOptions(cacheDir)),
         embedError('download-failed', 'tiny-text', 'the download failed', 'set loupe.modelPath'),
-      );
-    } finally {
-      fail = false;
-    }
+      ),
+    );
   });
 
   it('a download can be cancelled while it hangs', async () => {
-    stall = true;
-    try {
-      const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-cache-'));
-      const controller = new AbortController();
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-cache-'));
+    const controller = new AbortController();
+    await whileServer('stall', async () => {
       const loading = TextEmbedder.load({ ...downloadOptions(cacheDir), signal: controller.signal });
       setTimeout(() => controller.abort(), 200);
       await assert.rejects(loading, embedError('cancelled', 'tiny-text'));
-      assert.ok(!fs.existsSync(path.join(cacheDir, 'tiny-text', 'onnx', 'model.onnx')), 'no partial file left as if complete');
-    } finally {
-      stall = false;
-    }
+    });
+    assert.ok(!fs.existsSync(path.join(cacheDir, 'tiny-text', 'onnx', 'model.onnx')), 'no partial file left as if complete');
   });
 });
