@@ -1,14 +1,34 @@
-// Shared by the REST tests: a server on a free port over an in-memory database, and a raw POST.
+// Shared by the REST tests: a server on a free port over a database in a temp directory, and a
+// raw POST.
 
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Database } from '../../../../src/engine/database';
 import { type RestServer, type RestServerOptions, startRestServer } from '../../../../src/engine/rest/server';
 
 export const TOKEN = 'test-token-0123456789';
 
-export async function startTestServer(opts: Partial<RestServerOptions> = {}): Promise<{ db: Database; server: RestServer }> {
-  const db = Database.inMemory();
+export interface TestServer {
+  db: Database;
+  server: RestServer;
+  /** Closes the server, then the database, then removes its directory. */
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(opts: Partial<RestServerOptions> = {}): Promise<TestServer> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'loupe-rest-'));
+  const db = await Database.open(dir);
   const server = await startRestServer({ db, host: '127.0.0.1', port: 0, token: TOKEN, ...opts });
-  return { db, server };
+  return {
+    db,
+    server,
+    stop: async () => {
+      await server.close();
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface RawReply {

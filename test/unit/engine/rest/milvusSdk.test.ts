@@ -7,18 +7,20 @@ import assert from 'node:assert/strict';
 import { HttpClient } from '@zilliz/milvus2-sdk-node/dist/milvus/HttpClient';
 import type { HttpCollectionCreateReq } from '@zilliz/milvus2-sdk-node/dist/milvus/types/Http';
 import type { RestServer } from '../../../../src/engine/rest/server';
-import { TOKEN, startTestServer } from './harness';
+import { TOKEN, type TestServer, startTestServer } from './harness';
 
+let running: TestServer;
 let server: RestServer;
 let client: HttpClient;
 
 before(async () => {
-  ({ server } = await startTestServer());
+  running = await startTestServer();
+  server = running.server;
   client = new HttpClient({ endpoint: server.url, token: TOKEN });
 });
 
 after(async () => {
-  await server.close();
+  await running.stop();
 });
 
 // Wire rows and hits: any JSON object.

@@ -7,13 +7,15 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { Database } from '../../../../src/engine/database';
 import type { RestServer } from '../../../../src/engine/rest/server';
-import { TOKEN, post, startTestServer } from './harness';
+import { TOKEN, type TestServer, post, startTestServer } from './harness';
 
+let running: TestServer;
 let server: RestServer;
 let db: Database;
 
 before(async () => {
-  ({ server, db } = await startTestServer({ maxBodyBytes: 64 * 1024, requestTimeoutMs: 400 }));
+  running = await startTestServer({ maxBodyBytes: 64 * 1024, requestTimeoutMs: 400 });
+  ({ server, db } = running);
   await db.createCollection('docs', {
     fields: [
       { name: 'id', dataType: 'Int64', isPrimary: true },
@@ -24,7 +26,7 @@ before(async () => {
 });
 
 after(async () => {
-  await server.close();
+  await running.stop();
 });
 
 async function stillAnswers(): Promise<void> {
