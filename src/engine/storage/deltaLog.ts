@@ -8,10 +8,9 @@
 
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { EngineError, ErrorCode } from '../errors';
 import { crc32 } from './crc32';
 import { writeFileAtomic } from './atomicFile';
-import { corruptFile, storageError } from './storageError';
+import { corruptFile, newerFormat, storageError } from './storageError';
 
 export interface DeltaLogInfo {
   /** File name, relative to the segment folder. */
@@ -58,7 +57,7 @@ export async function readDeltaLog(dir: string, info: DeltaLogInfo): Promise<Uin
   if (buf.length < HEADER + 4 || !buf.subarray(0, 8).equals(MAGIC)) throw corruptFile(file, 'it is not a Loupe delete log');
   const version = buf.readUInt32LE(8);
   if (version > DELTA_VERSION) {
-    throw new EngineError(ErrorCode.StorageError, `storage: ${file} was written by a newer Loupe (format ${version}); this version reads format ${DELTA_VERSION} — update Loupe`);
+    throw newerFormat(file, version, DELTA_VERSION);
   }
   const count = buf.readUInt32LE(16);
   if (buf.length !== HEADER + count * 4 + 4) throw corruptFile(file, `its length does not match its ${count} entries (truncated?)`);

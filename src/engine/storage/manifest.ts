@@ -5,11 +5,10 @@
 
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { EngineError, ErrorCode } from '../errors';
 import type { CollectionSchema } from '../schema/types';
 import type { IndexSpec } from '../index/types';
 import { writeFileAtomic, TEMP_MARKER } from './atomicFile';
-import { corruptFile, storageError } from './storageError';
+import { corruptFile, newerFormat, storageError } from './storageError';
 
 export const FORMAT_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
@@ -73,8 +72,7 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
     throw corruptFile(file, 'it has no formatVersion');
   }
   if (version > FORMAT_VERSION) {
-    throw new EngineError(ErrorCode.StorageError,
-      `storage: ${file} was written by a newer Loupe (format ${version}); this version reads format ${FORMAT_VERSION} — update Loupe`);
+    throw newerFormat(file, version, FORMAT_VERSION);
   }
   checkShape(file, m as Record<string, unknown>);
   return m as Manifest;

@@ -19,7 +19,7 @@ import { EngineError, ErrorCode } from '../errors';
 import { primaryField, type CollectionSchema, type DataType } from '../schema/types';
 import { crc32 } from './crc32';
 import { writeFileAtomic } from './atomicFile';
-import { corruptFile, storageError } from './storageError';
+import { corruptFile, newerFormat, storageError } from './storageError';
 import { readFloats, writeFloats } from './walRecord';
 
 export interface SegmentData {
@@ -230,7 +230,7 @@ export function decodeSegment(file: string, buf: Buffer): SegmentData {
   if (buf.length < 24 || !buf.subarray(0, 8).equals(MAGIC)) throw corruptFile(file, 'it is not a Loupe segment file');
   const version = buf.readUInt32LE(8);
   if (version > SEGMENT_VERSION) {
-    throw new EngineError(ErrorCode.StorageError, `storage: ${file} was written by a newer Loupe (format ${version}); this version reads format ${SEGMENT_VERSION} — update Loupe`);
+    throw newerFormat(file, version, SEGMENT_VERSION);
   }
   const trailer = buf.length - 8;
   if (!buf.subarray(trailer + 4).equals(TRAILER_MAGIC) || crc32(buf.subarray(0, trailer)) !== buf.readUInt32LE(trailer)) {

@@ -33,3 +33,9 @@ export function storageError(doing: string, file: string, err: unknown): EngineE
 export function corruptFile(file: string, detail: string): EngineError {
   return new EngineError(ErrorCode.StorageError, `storage: ${file} is damaged: ${detail}`);
 }
+
+/** A file from a newer Loupe: refuse it rather than misread or "repair" it. */
+export function newerFormat(file: string, found: number, supported: number): EngineError {
+  return new EngineError(ErrorCode.StorageError,
+    `storage: ${file} was written by a newer Loupe (format ${found}); this version reads format ${supported} — update Loupe`);
+}

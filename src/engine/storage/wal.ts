@@ -21,7 +21,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { EngineError, ErrorCode } from '../errors';
 import { fsyncDir, writeFileAtomic } from './atomicFile';
-import { storageError } from './storageError';
+import { newerFormat, storageError } from './storageError';
 import { decodeWalOp, encodeWalOp, type WalOp } from './walRecord';
 import {
   checkHeader, frameRecord, parseWalFileName, scanRecords, walFileName, walHeader, WAL_HEADER_BYTES, WAL_VERSION,
@@ -308,8 +308,7 @@ async function replayFile(file: string, seq: number, readOnly: boolean): Promise
   const header = checkHeader(buf, seq);
   if (!header.ok) {
     if (header.newerVersion !== undefined) {
-      throw new EngineError(ErrorCode.StorageError,
-        `storage: WAL ${file} was written by a newer Loupe (format ${header.newerVersion}); this version reads format ${WAL_VERSION} — update Loupe`);
+      throw newerFormat(file, header.newerVersion, WAL_VERSION);
     }
     const aside = readOnly ? file : await setAside(file, true);
     return { ops: [], warnings: [`WAL ${file} is damaged (${header.detail}) and was not replayed${readOnly ? '' : `; moved to ${aside}`}.`], complete: false, usable: false, size: 0 };
