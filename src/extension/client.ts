@@ -1,0 +1,106 @@
+// The one place that starts, stops and restarts the language server (dist/server.js) and sends
+// it requests. vscode-languageclient restarts a crashed server by itself (its default error
+// handler: up to 4 crashes in 3 minutes); after that the client stops and we say so.
+
+import * as vscode from 'vscode';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  Method,
+  type IndexStatus,
+  type InitializationOptions,
+  type LoupeSettings,
+  type RequestMap,
+  type RequestMethod,
+} from '../protocol/requests';
+
+export interface ServerEvents {
+  onStatus(status: IndexStatus): void;
+  /** The client gave up (crash loop) or was stopped; `reason` is for the user. */
+  onStopped(reason: string): void;
+}
+
+export class ServerClient implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly events: ServerEvents,
+  ) {}
+
+  get running(): boolean {
+    return this.client?.state === State.Running;
+  }
+
+  /** Starts the server; resolves once it answered `initialize`. */
+  async start(settings: LoupeSettings): Promise<void> {
+    if (this.client) return;
+    const serverModule = this.context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: {
+        module: serverModule,
+        transport: TransportKind.ipc,
+        options: { execArgv: ['--nolazy', '--inspect=6012'] },
+      },
+    };
+    const initializationOptions: InitializationOptions = {
+      settings,
+      globalStoragePath: this.context.globalStorageUri.fsPath,
+      ...(this.context.storageUri ? { storagePath: this.context.storageUri.fsPath } : {}),
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: 'file' }],
+      outputChannel: this.log,
+      initializationOptions,
+    };
+    // Client id 'loupe' makes the library honour the `loupe.trace.server` setting.
+    const client = new LanguageClient('loupe', 'Loupe', serverOptions, clientOptions);
+    client.onNotification(Method.statusChanged, (status: IndexStatus) => this.events.onStatus(status));
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped && this.client === client) {
+        this.events.onStopped('The Loupe server stopped. Run "Loupe: Restart Server" to start it again.');
+      }
+    });
+    this.client = client;
+    const t0 = Date.now();
+    try {
+      await client.start();
+    } catch (e) {
+      this.client = undefined;
+      this.events.onStopped(`The Loupe server failed to start: ${(e as Error).message}`);
+      throw e;
+    }
+    this.log.info(`Loupe server started in ${Date.now() - t0} ms`);
+    // The first statusChanged may have been sent before our handler saw it; ask once.
+    this.events.onStatus(await client.sendRequest<IndexStatus>(Method.status));
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client?.isRunning()) await client.stop();
+  }
+
+  async restart(settings: LoupeSettings): Promise<void> {
+    await this.stop();
+    await this.start(settings);
+  }
+
+  /** Sends a loupe/* request; rejects with a readable Error when the server is not running. */
+  async request<M extends RequestMethod>(
+    method: M,
+    ...params: RequestMap[M]['params'] extends void ? [] : [RequestMap[M]['params']]
+  ): Promise<RequestMap[M]['result']> {
+    if (!this.client || !this.running) {
+      throw new Error('The Loupe server is not running. Run "Loupe: Restart Server" to start it.');
+    }
+    return params.length === 0
+      ? this.client.sendRequest<RequestMap[M]['result']>(method)
+      : this.client.sendRequest<RequestMap[M]['result']>(method, params[0]);
+  }
+
+  dispose(): void {
+    void this.stop();
+  }
+}

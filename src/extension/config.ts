@@ -1,0 +1,110 @@
+// Every `loupe.*` setting is read and validated here, nowhere else. Defaults live in package.json
+// (`contributes.configuration`); VS Code fills them in, so a missing value means a broken manifest.
+
+import type { LoupeSettings } from '../protocol/requests';
+
+/** The part of vscode.WorkspaceConfiguration we use; kept minimal so this file runs in unit tests. */
+export interface ConfigSource {
+  get(key: string): unknown;
+}
+
+export interface ConfigReading {
+  settings: LoupeSettings;
+  /** One line per rejected value: which setting, what was wrong, what was used instead. */
+  problems: string[];
+}
+
+/** Used when a value is missing or invalid; must agree with package.json. */
+export const DEFAULT_SETTINGS: LoupeSettings = {
+  modelPath: '',
+  textModel: 'Xenova/all-MiniLM-L6-v2',
+  imageModel: 'Xenova/clip-vit-base-patch32',
+  exclude: [],
+  maxFileSize: 1_048_576,
+  embeddingThreads: 0,
+  hoverEnabled: true,
+  traceServer: 'off',
+};
+
+const TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
+
+/** Settings whose change needs a server restart (the server reads them once, at initialize). */
+export const SERVER_SETTINGS: ReadonlyArray<keyof LoupeSettings> = [
+  'modelPath',
+  'textModel',
+  'imageModel',
+  'exclude',
+  'maxFileSize',
+  'embeddingThreads',
+];
+
+export function readConfig(source: ConfigSource): ConfigReading {
+  const problems: string[] = [];
+  const reject = <T>(key: string, value: unknown, why: string, fallback: T): T => {
+    problems.push(`loupe.${key}: ${why} (got ${JSON.stringify(value)}); using ${JSON.stringify(fallback)}`);
+    return fallback;
+  };
+
+  const str = (key: string, fallback: string): string => {
+    const v = source.get(key);
+    if (v === undefined) return fallback;
+    return typeof v === 'string' ? v.trim() : reject(key, v, 'must be a string', fallback);
+  };
+
+  const nonEmpty = (key: string, fallback: string): string => {
+    const v = str(key, fallback);
+    return v === '' ? reject(key, v, 'must name a model', fallback) : v;
+  };
+
+  const int = (key: string, fallback: number, min: number, max: number): number => {
+    const v = source.get(key);
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v)) return reject(key, v, 'must be a whole number', fallback);
+    if (v < min || v > max) return reject(key, v, `must be between ${min} and ${max}`, fallback);
+    return v;
+  };
+
+  const bool = (key: string, fallback: boolean): boolean => {
+    const v = source.get(key);
+    if (v === undefined) return fallback;
+    return typeof v === 'boolean' ? v : reject(key, v, 'must be true or false', fallback);
+  };
+
+  const globs = (key: string): string[] => {
+    const v = source.get(key);
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) return reject(key, v, 'must be a list of glob patterns', []);
+    const kept: string[] = [];
+    v.forEach((item: unknown, i) => {
+      if (typeof item === 'string' && item.trim() !== '') kept.push(item.trim());
+      else problems.push(`loupe.${key}[${i}]: must be a non-empty glob pattern (got ${JSON.stringify(item)}); ignored`);
+    });
+    return kept;
+  };
+
+  const trace = (): LoupeSettings['traceServer'] => {
+    const v = source.get('trace.server');
+    if (v === undefined) return DEFAULT_SETTINGS.traceServer;
+    return (TRACE_LEVELS as readonly unknown[]).includes(v)
+      ? (v as LoupeSettings['traceServer'])
+      : reject('trace.server', v, `must be one of ${TRACE_LEVELS.join(', ')}`, DEFAULT_SETTINGS.traceServer);
+  };
+
+  const settings: LoupeSettings = {
+    modelPath: str('modelPath', DEFAULT_SETTINGS.modelPath),
+    textModel: nonEmpty('textModel', DEFAULT_SETTINGS.textModel),
+    imageModel: nonEmpty('imageModel', DEFAULT_SETTINGS.imageModel),
+    exclude: globs('exclude'),
+    // 1 KiB .. 1 GiB: below that nothing useful is indexed, above it one file would stall the indexer.
+    maxFileSize: int('maxFileSize', DEFAULT_SETTINGS.maxFileSize, 1024, 1024 ** 3),
+    embeddingThreads: int('embeddingThreads', DEFAULT_SETTINGS.embeddingThreads, 0, 256),
+    hoverEnabled: bool('hover.enabled', DEFAULT_SETTINGS.hoverEnabled),
+    traceServer: trace(),
+  };
+  return { settings, problems };
+}
+
+/** True when a change between two readings needs the server restarted. */
+export function needsServerRestart(before: LoupeSettings, after: LoupeSettings): boolean {
+  return SERVER_SETTINGS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+}
