@@ -1,0 +1,107 @@
+// An image is one 'image' chunk carrying its width and height. Sharp reads everything but BMP,
+// which libvips does not decode; for BMP the header gives the size, and the image embedder must
+// convert it itself. Decompression bombs and truncated files are skipped with a reason.
+
+import * as path from 'node:path';
+import sharp = require('sharp');
+import type { ChunkResult } from './types';
+import { createHash } from 'node:crypto';
+
+/** Larger images are skipped as 'too-large' (a 50 MP PNG decodes to 200 MB of pixels). */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+
+export interface ImageFile {
+  path: string;
+  folder: string;
+  bytes: Buffer;
+}
+
+interface ImageSize {
+  width: number;
+  height: number;
+  format: string;
+}
+
+export async function chunkImage(file: ImageFile): Promise<ChunkResult> {
+  const measured = path.extname(file.path).toLowerCase() === '.bmp' ? readBmpSize(file.bytes) : await decodeWithSharp(file.bytes);
+  if ('reason' in measured) return { chunks: [], skipped: { ...measured, message: `${file.path}: ${measured.message}` } };
+  const { width, height, format } = measured;
+  const text = `${file.path}\n${format} image, ${width}×${height}`;
+  return {
+    chunks: [
+      {
+        path: file.path,
+        folder: file.folder,
+        language: 'image',
+        kind: 'image',
+        symbol: path.basename(file.path),
+        signature: `${format} ${width}×${height}`,
+        startLine: 1,
+        endLine: 1,
+        text,
+        // The pixels, not just the text, decide whether the image must be embedded again.
+        contentHash: createHash('sha256').update(text).update(file.bytes).digest('hex').slice(0, 16),
+        width,
+        height,
+      },
+    ],
+  };
+}
+
+type Measured = ImageSize | { reason: 'too-large' | 'unreadable'; message: string };
+
+async function decodeWithSharp(bytes: Buffer): Promise<Measured> {
+  try {
+    const image = sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'truncated' });
+    const meta = await image.metadata();
+    // The header alone says nothing about a cut-off file: decode a thumbnail to be sure.
+    await image.resize(32, 32, { fit: 'inside' }).raw().toBuffer();
+    const width = meta.autoOrient?.width ?? meta.width;
+    const height = meta.autoOrient?.height ?? meta.height;
+    if (!width || !height) return { reason: 'unreadable', message: 'image has no width/height' };
+    return { width, height, format: meta.format ?? 'image' };
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    if (/pixel limit/i.test(message)) {
+      return { reason: 'too-large', message: `image over ${MAX_IMAGE_PIXELS / 1e6} MP (${message})` };
+    }
+    return { reason: 'unreadable', message: `image could not be decoded (${message})` };
+  }
+}
+
+/** BITMAPINFOHEADER or BITMAPCOREHEADER; also checks the pixel data is all there. */
+export function readBmpSize(bytes: Buffer): Measured {
+  if (bytes.length < 26 || bytes.toString('latin1', 0, 2) !== 'BM') {
+    return { reason: 'unreadable', message: 'not a BMP file (bad header)' };
+  }
+  const dataOffset = bytes.readUInt32LE(10);
+  const headerSize = bytes.readUInt32LE(14);
+  let width: number;
+  let height: number;
+  let bitsPerPixel: number;
+  let compression = 0;
+  if (headerSize === 12) {
+    width = bytes.readUInt16LE(18);
+    height = bytes.readUInt16LE(20);
+    bitsPerPixel = bytes.length >= 26 ? bytes.readUInt16LE(24) : 0;
+  } else if (headerSize >= 40 && bytes.length >= 34) {
+    width = bytes.readInt32LE(18);
+    height = Math.abs(bytes.readInt32LE(22)); // negative height = top-down rows
+    bitsPerPixel = bytes.readUInt16LE(28);
+    compression = bytes.readUInt32LE(30);
+  } else {
+    return { reason: 'unreadable', message: `BMP header truncated or unknown (size ${headerSize})` };
+  }
+  if (width <= 0 || height <= 0) return { reason: 'unreadable', message: `BMP has invalid size ${width}×${height}` };
+  if (width * height > MAX_IMAGE_PIXELS) {
+    return { reason: 'too-large', message: `image over ${MAX_IMAGE_PIXELS / 1e6} MP (${width}×${height})` };
+  }
+  // Uncompressed (BI_RGB / BI_BITFIELDS) rows are padded to 4 bytes; compressed sizes vary.
+  if ((compression === 0 || compression === 3) && bitsPerPixel > 0) {
+    const rowBytes = Math.ceil((width * bitsPerPixel) / 32) * 4;
+    if (bytes.length < dataOffset + rowBytes * height) {
+      return { reason: 'unreadable', message: 'BMP pixel data is truncated' };
+    }
+  }
+  return { width, height, format: 'bmp' };
+}
