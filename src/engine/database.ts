@@ -6,10 +6,11 @@ import * as path from 'node:path';
 import { Collection, type CollectionLog } from './collection';
 import { DurableCollection, type OpenReport } from './durableCollection';
 import { EngineError, ErrorCode } from './errors';
+import { validateSpec } from './index/factory';
 import type { IndexSpec } from './index/types';
 import type { CollectionSchema } from './schema/types';
 import { validateCollectionName, validateSchema } from './schema/validateSchema';
-import { SegmentSet, type SegmentSetOptions } from './segmentSet';
+import { SegmentSet, type SegmentSetOptions, normalizeSpec } from './segmentSet';
 import { type StoreLock, acquireLock } from './storage/lock';
 
 export interface CreateCollectionOptions {
@@ -97,6 +98,15 @@ export class Database {
       throw new EngineError(ErrorCode.CollectionAlreadyExists, `collection "${name}" already exists`);
     }
     const checked = validateSchema(schema);
+    // Check index specs before anything is created, so a bad one leaves no half-made collection.
+    for (const ix of opts.indexes ?? []) {
+      const field = checked.fields.find((f) => f.name === ix.fieldName);
+      if (!field) throw new EngineError(ErrorCode.InvalidParameter, `index on "${ix.fieldName}": no such field`);
+      if (field.dataType === 'FloatVector') {
+        const { fieldName: _f, indexName: _n, ...spec } = ix;
+        validateSpec(normalizeSpec(spec), field.dim as number);
+      }
+    }
     let collection: Collection;
     if (this.dir) {
       const dc = await DurableCollection.create(path.join(this.dir, name), name, checked, this.options);

@@ -68,6 +68,7 @@ export class DurableCollection {
     segments.indexes = manifest.indexes.map((e) => ({ ...e }));
     segments.nextAutoId = manifest.nextAutoId;
     segments.nextSegmentId = manifest.nextSegmentId;
+    segments.growing = segments.newSegment(); // numbered after the manifest's segments
     const segDir = dir;
     const persisted = new Map<Segment, Persisted>();
     for (const entry of manifest.segments) {

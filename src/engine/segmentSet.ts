@@ -25,6 +25,11 @@ export interface SegmentSetOptions {
   smallSegmentRows?: number;
 }
 
+/** Milvus's AUTOINDEX lets the engine choose; ours is HNSW. */
+export function normalizeSpec(spec: IndexSpec): IndexSpec {
+  return { ...spec, indexType: ((spec.indexType as string) === 'AUTOINDEX' ? 'HNSW' : spec.indexType) as IndexType };
+}
+
 const DEFAULT_SEAL_BYTES = 64 * 1024 * 1024;
 const DEFAULT_SMALL_ROWS = 4096;
 
@@ -184,7 +189,7 @@ export class SegmentSet {
     if (this.indexes.some((e) => e.fieldName === fieldName)) {
       throw invalid(`createIndex: field "${fieldName}" already has an index; drop it first`);
     }
-    const normalized: IndexSpec = { ...spec, indexType: ((spec.indexType as string) === 'AUTOINDEX' ? 'HNSW' : spec.indexType) as IndexType };
+    const normalized = normalizeSpec(spec);
     createIndex(normalized, field.dim as number); // validates the parameters now, not at build time
     const entry = { fieldName, indexName, spec: normalized };
     this.indexes = [...this.indexes, entry];

@@ -64,13 +64,13 @@ test('flush writes sealed segments and indexes; reopen loads them without rebuil
   await c.delete({ filter: 'extra < 10' });
   await c.flush();
   const q = vec(150);
-  const before = (await c.search({ data: [q], limit: 5, outputFields: ['path'] }))[0];
+  const before = (await c.search({ data: [q], annsField: 'vec', limit: 5, outputFields: ['path'] }))[0];
   await db.close();
   const files = await fs.readdir(path.join(dir, 'chunks'));
   assert.ok(files.some((f) => f.endsWith('.seg')) && files.some((f) => f.endsWith('.idx')), files.join(' '));
   db = await Database.open(dir, quiet);
   assert.deepEqual(db.openReports().chunks.warnings, [], 'nothing rebuilt or repaired');
-  const after = (await db.collection('chunks').search({ data: [q], limit: 5, outputFields: ['path'] }))[0];
+  const after = (await db.collection('chunks').search({ data: [q], annsField: 'vec', limit: 5, outputFields: ['path'] }))[0];
   assert.deepEqual(after, before);
   assert.deepEqual(await db.collection('chunks').query({ outputFields: ['count(*)'] }), [{ 'count(*)': 290 }]);
   await db.close();
@@ -104,7 +104,7 @@ test('a damaged index is rebuilt; a damaged segment is named and the rest keeps 
   assert.ok(report.damaged[0].file.endsWith(segs[1]));
   const col = db.collection('chunks');
   assert.deepEqual(await col.query({ outputFields: ['count(*)'] }), [{ 'count(*)': 50 }]);
-  const [hits] = await col.search({ data: [vec(7)], limit: 1, outputFields: ['extra'] });
+  const [hits] = await col.search({ data: [vec(7)], annsField: 'vec', limit: 1, outputFields: ['extra'] });
   assert.equal(hits[0].entity.extra, 7);
   await db.close();
 });
