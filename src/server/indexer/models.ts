@@ -1,0 +1,149 @@
+// The index's two embedding models, each in its own worker pool so that one failing to load
+// (no CLIP on this machine) leaves the other working. A model that is not there is a state with
+// a reason, not an exception: BM25 text search does not need either.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EmbedPool } from '../embed/embedPool';
+import { describeError } from '../embed/errors';
+import type { ImageInput } from '../embed/clipEmbedder';
+import type { DataType } from '../embed/transformers';
+import type { ChunkModels } from './chunkSchema';
+
+export interface ModelSettings {
+  /** Folder holding model folders (<modelPath>/<id> or <modelPath>/<last part of id>). */
+  modelPath?: string;
+  textModel: string;
+  imageModel: string;
+  /** ONNX threads per model; undefined lets the runtime choose. */
+  threads?: number;
+  /** Off by default: Loupe only reads models it is given. */
+  allowDownload?: boolean;
+  /** Worker entry (tests and bundles); defaults to the pool's own choice. */
+  workerScript?: string;
+}
+
+export interface ModelState {
+  /** Loaded model ids ('' when not loaded). */
+  text: string;
+  image: string;
+  /** Why a model is not loaded, in words the user can act on. */
+  error?: string;
+}
+
+export class IndexModels {
+  private constructor(
+    private readonly textPool: EmbedPool | undefined,
+    private readonly clipPool: EmbedPool | undefined,
+    private readonly textModel: string,
+    private readonly imageModel: string,
+    readonly errors: { text?: string; image?: string },
+  ) {}
+
+  /** Loads both models; never throws for a missing or broken model (see `errors`). */
+  static async load(settings: ModelSettings): Promise<IndexModels> {
+    const source = { modelPath: settings.modelPath, allowDownload: settings.allowDownload ?? false };
+    const common = { source, threads: settings.threads, ...(settings.workerScript ? { workerScript: settings.workerScript } : {}) };
+    const [text, clip] = await Promise.all([
+      tryStart(() =>
+        EmbedPool.start({ ...common, text: { modelId: settings.textModel, dtype: chooseDtype(settings.modelPath, settings.textModel, 'model') } }),
+      ),
+      tryStart(() =>
+        EmbedPool.start({ ...common, clip: { modelId: settings.imageModel, dtype: chooseDtype(settings.modelPath, settings.imageModel, 'vision_model') } }),
+      ),
+    ]);
+    const errors: { text?: string; image?: string } = {};
+    if ('error' in text) errors.text = `text model unavailable, semantic search is off: ${text.error}`;
+    if ('error' in clip) errors.image = `image model unavailable, image search is off: ${clip.error}`;
+    return new IndexModels(
+      'pool' in text ? text.pool : undefined,
+      'pool' in clip ? clip.pool : undefined,
+      settings.textModel,
+      settings.imageModel,
+      errors,
+    );
+  }
+
+  /** No models at all (BM25 only), e.g. a read-only CLI status. */
+  static none(reason: string, settings: Pick<ModelSettings, 'textModel' | 'imageModel'>): IndexModels {
+    return new IndexModels(undefined, undefined, settings.textModel, settings.imageModel, { text: reason, image: reason });
+  }
+
+  get hasText(): boolean {
+    return !!this.textPool;
+  }
+
+  get hasImage(): boolean {
+    return !!this.clipPool;
+  }
+
+  /** What the schema needs: model ids and widths of the models that loaded. */
+  get schemaModels(): ChunkModels {
+    const out: ChunkModels = {};
+    if (this.textPool?.textDim) out.text = { modelId: this.textModel, dim: this.textPool.textDim };
+    if (this.clipPool?.clipDim) out.image = { modelId: this.imageModel, dim: this.clipPool.clipDim };
+    return out;
+  }
+
+  get state(): ModelState {
+    const error = [this.errors.text, this.errors.image].filter(Boolean).join('; ');
+    return {
+      text: this.textPool ? this.textModel : '',
+      image: this.clipPool ? this.imageModel : '',
+      ...(error ? { error } : {}),
+    };
+  }
+
+  embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
+    return this.require(this.textPool, 'text').embed(texts);
+  }
+
+  embedClipTexts(texts: readonly string[]): Promise<Float32Array[]> {
+    return this.require(this.clipPool, 'image').embedClipTexts(texts);
+  }
+
+  embedImages(images: readonly ImageInput[]): Promise<Float32Array[]> {
+    return this.require(this.clipPool, 'image').embedImages(images);
+  }
+
+  pause(): void {
+    this.textPool?.pause();
+    this.clipPool?.pause();
+  }
+
+  resume(): void {
+    this.textPool?.resume();
+    this.clipPool?.resume();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.textPool?.close(), this.clipPool?.close()]);
+  }
+
+  private require(pool: EmbedPool | undefined, which: 'text' | 'image'): EmbedPool {
+    if (!pool) throw new Error(this.errors[which] ?? `${which} model is not loaded`);
+    return pool;
+  }
+}
+
+async function tryStart(start: () => Promise<EmbedPool>): Promise<{ pool: EmbedPool } | { error: string }> {
+  try {
+    return { pool: await start() };
+  } catch (err) {
+    return { error: describeError(err) };
+  }
+}
+
+/**
+ * Quantized weights (q8) are the default; a folder that only has full-precision weights
+ * (onnx/model.onnx, as exported test models do) is loaded as fp32 instead of failing.
+ */
+export function chooseDtype(modelPath: string | undefined, modelId: string, onnxName: string): DataType {
+  if (!modelPath) return 'q8';
+  const last = modelId.split('/').pop() ?? modelId;
+  for (const dir of [path.resolve(modelPath, modelId), path.resolve(modelPath, last)]) {
+    if (fs.existsSync(path.join(dir, 'onnx', `${onnxName}_quantized.onnx`))) return 'q8';
+    if (fs.existsSync(path.join(dir, 'onnx', `${onnxName}.onnx`))) return 'fp32';
+  }
+  return 'q8';
+}

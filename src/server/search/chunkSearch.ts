@@ -1,0 +1,194 @@
+// The searches over the chunk collection: hybrid (BM25 + dense, fused with RRF), semantic,
+// text, image (CLIP) and "more like this". Each turns a request into engine calls and the
+// engine's hits into the views the UI shows.
+
+import type { SearchHit } from '../../engine/api';
+import type { Collection } from '../../engine/collection';
+import { compileFilter } from '../../engine/expr';
+import type { Row } from '../../engine/schema/types';
+import type { HitsResult, SearchHitView, SearchImageParams, SearchParams } from '../../protocol/requests';
+import { F } from '../indexer/chunkSchema';
+import type { IndexModels } from '../indexer/models';
+import { hitView, matchedTerms } from './hitView';
+import { parseQueryShortcuts } from './queryShortcuts';
+
+export const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 500;
+/** RRF's k as in Milvus's default: damps the weight of the very top ranks. */
+const RRF_K = 60;
+
+const OUTPUT = [F.path, F.folder, F.language, F.kind, F.symbol, F.startLine, F.endLine, F.text];
+
+/** What a search needs: the collection, the models, and which vector fields match the models. */
+export interface SearchContext {
+  collection: Collection;
+  models: IndexModels;
+  /** text_vector / image_vector exist and were made by the loaded models. */
+  vectors: { text: boolean; image: boolean };
+  /** Workspace folder name → absolute path, for result URIs. */
+  folderPaths: ReadonlyMap<string, string>;
+  /** Why semantic / image search is off, for the error a user sees. */
+  textOff?: string;
+  imageOff?: string;
+}
+
+/** A request the user can fix (bad filter, empty query): returned as HitsResult.error. */
+export class UserQueryError extends Error {
+  constructor(
+    message: string,
+    readonly position?: number,
+  ) {
+    super(message);
+    this.name = 'UserQueryError';
+  }
+}
+
+export async function searchChunks(ctx: SearchContext, params: SearchParams, now: number): Promise<SearchHitView[]> {
+  const limit = clampLimit(params.limit);
+  const rawFilter = params.filter?.trim() || undefined;
+  if (rawFilter) checkFilter(ctx, rawFilter);
+  let parsed;
+  try {
+    parsed = parseQueryShortcuts(params.query ?? '', { now, ...(rawFilter ? { filter: rawFilter } : {}) });
+  } catch (err) {
+    throw new UserQueryError((err as Error).message, (err as { position?: number }).position);
+  }
+  const { text, filter } = parsed;
+  if (text.trim() === '') {
+    if (!filter) throw new UserQueryError('type something to search for, or a filter such as lang:ts kind:function');
+    // Only filters: list what matches, in index order.
+    const rows = await ctx.collection.query({ filter, outputFields: OUTPUT, limit });
+    return rows.map((row) => view(ctx, row, 1));
+  }
+  const mode = params.mode ?? 'hybrid';
+  const dense = mode !== 'text' && ctx.vectors.text;
+  if (mode === 'semantic' && !dense) throw new UserQueryError(ctx.textOff ?? 'semantic search is off: no text model is loaded');
+  const base = filter ? { filter } : {};
+  let hits: SearchHit[];
+  if (!dense) {
+    [hits] = await ctx.collection.search({ data: [text], annsField: F.sparse, limit, outputFields: OUTPUT, ...base });
+  } else {
+    const [vector] = await ctx.models.embedTexts([text]);
+    if (mode === 'semantic') {
+      [hits] = await ctx.collection.search({ data: [vector], annsField: F.textVector, limit, outputFields: OUTPUT, ...base });
+    } else {
+      hits = await ctx.collection.hybridSearch({
+        searches: [
+          { data: [text], annsField: F.sparse, limit, ...base },
+          { data: [vector], annsField: F.textVector, limit, ...base },
+        ],
+        rerank: { strategy: 'rrf', params: { k: RRF_K } },
+        limit,
+        outputFields: OUTPUT,
+      });
+    }
+  }
+  const terms = mode === 'semantic' ? undefined : text;
+  return hits.map((h) => view(ctx, h.entity, h.distance, terms));
+}
+
+export async function searchImages(ctx: SearchContext, params: SearchImageParams): Promise<SearchHitView[]> {
+  if (!ctx.vectors.image) throw new UserQueryError(ctx.imageOff ?? 'image search is off: no image model is loaded');
+  const limit = clampLimit(params.limit);
+  let vector: Float32Array;
+  if (typeof params.text === 'string') {
+    if (params.text.trim() === '') throw new UserQueryError('describe the image to search for');
+    [vector] = await ctx.models.embedClipTexts([params.text]);
+  } else if (typeof params.imagePath === 'string') {
+    [vector] = await ctx.models.embedImages([{ path: params.imagePath }]);
+  } else if (typeof params.imageBytesBase64 === 'string') {
+    [vector] = await ctx.models.embedImages([{ bytes: Buffer.from(params.imageBytesBase64, 'base64') }]);
+  } else {
+    throw new UserQueryError('image search needs one of text, imagePath or imageBytesBase64');
+  }
+  const [hits] = await ctx.collection.search({
+    data: [vector],
+    annsField: F.imageVector,
+    limit,
+    filter: `${F.kind} == "image"`,
+    outputFields: OUTPUT,
+  });
+  return hits.map((h) => view(ctx, h.entity, h.distance));
+}
+
+/**
+ * Chunks like the one covering lines [startLine, endLine] (1-based) of a file: its own stored
+ * vector as the query (no re-embedding), itself left out. Without vectors, its text via BM25.
+ */
+export async function similarChunks(
+  ctx: SearchContext,
+  file: { folder: string; path: string },
+  startLine: number,
+  endLine: number,
+  limitIn: number | undefined,
+): Promise<SearchHitView[]> {
+  const limit = clampLimit(limitIn);
+  const where = { filter: `${F.path} == {path} and ${F.folder} == {folder}`, filterParams: { path: file.path, folder: file.folder } };
+  const outputs = [F.startLine, F.endLine, F.text, ...(ctx.vectors.text ? [F.textVector] : [])];
+  const rows = await ctx.collection.query({ ...where, outputFields: outputs });
+  if (rows.length === 0) throw new UserQueryError(`${file.path} is not in the index (not indexed yet, excluded, or not a workspace file)`);
+  const own = bestCovering(rows, startLine, endLine);
+  const notSelf = { filter: `${F.id} != {self}`, filterParams: { self: own[F.id] as string } };
+  const [hits] = ctx.vectors.text
+    ? await ctx.collection.search({ data: [own[F.textVector] as Float32Array], annsField: F.textVector, limit, outputFields: OUTPUT, ...notSelf })
+    : await ctx.collection.search({ data: [own[F.text] as string], annsField: F.sparse, limit, outputFields: OUTPUT, ...notSelf });
+  return hits.map((h) => view(ctx, h.entity, h.distance));
+}
+
+/** The row overlapping the range most; with no overlap, the nearest one. */
+function bestCovering(rows: Row[], start: number, end: number): Row {
+  let best = rows[0];
+  let bestScore = -Infinity;
+  for (const row of rows) {
+    const s = row[F.startLine] as number;
+    const e = row[F.endLine] as number;
+    const overlap = Math.min(e, end) - Math.max(s, start);
+    // Negative overlap is the gap; a tighter chunk wins a tie.
+    const score = overlap * 1e6 - (e - s);
+    if (score > bestScore) {
+      best = row;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function view(ctx: SearchContext, row: Row, score: number, query?: string): SearchHitView {
+  const v = hitView(row, score, ctx.folderPaths);
+  if (query) {
+    const terms = matchedTerms(query, row[F.text] as string);
+    if (terms.length) v.matchedTerms = terms;
+  }
+  return v;
+}
+
+/** A filter the user typed, checked alone so error positions point into what they typed. */
+function checkFilter(ctx: SearchContext, filter: string): void {
+  try {
+    compileFilter(filter, ctx.collection.schema);
+  } catch (err) {
+    throw new UserQueryError((err as Error).message, (err as { position?: number }).position);
+  }
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw new UserQueryError(`limit must be a positive whole number, got ${limit}`);
+  return Math.min(limit, MAX_LIMIT);
+}
+
+/** For callers that must answer a protocol request: errors the user can fix become `error`. */
+export async function asHitsResult(run: () => Promise<SearchHitView[]>): Promise<HitsResult> {
+  const started = performance.now();
+  try {
+    const hits = await run();
+    return { hits, tookMs: Math.round((performance.now() - started) * 10) / 10 };
+  } catch (err) {
+    if (!(err instanceof UserQueryError)) throw err;
+    return {
+      hits: [],
+      tookMs: Math.round((performance.now() - started) * 10) / 10,
+      error: { message: err.message, ...(err.position !== undefined ? { position: err.position } : {}) },
+    };
+  }
+}
