@@ -73,6 +73,8 @@ export class HnswIndex implements VectorIndex {
   private hnsw: HierarchicalNSW;
   private capacity = 0;
   private count = 0;
+  /** hnswlib-node takes plain arrays; one reused array saves an allocation per query. */
+  private readonly queryRow: number[];
 
   constructor(
     readonly metric: MetricType,
@@ -80,6 +82,7 @@ export class HnswIndex implements VectorIndex {
     readonly params: HnswParams,
   ) {
     this.hnsw = new HierarchicalNSW(metric === 'L2' ? 'l2' : 'ip', dim);
+    this.queryRow = new Array<number>(dim).fill(0);
   }
 
   get size(): number {
@@ -119,7 +122,9 @@ export class HnswIndex implements VectorIndex {
     const ef = params.ef ?? DEFAULT_EF;
     if (!Number.isInteger(ef) || ef < 1) throw invalid(`HNSW.search: ef must be a positive integer, got ${ef}`);
     this.hnsw.setEf(Math.max(ef, kk));
-    const q = Array.from(this.metric === 'COSINE' ? normalizeRows(Float32Array.from(query), this.dim) : query);
+    const src = this.metric === 'COSINE' ? normalizeRows(Float32Array.from(query), this.dim) : query;
+    const q = this.queryRow;
+    for (let d = 0; d < this.dim; d++) q[d] = src[d];
     const res = this.hnsw.searchKnn(q, kk, allow);
     const distances = this.metric === 'L2' ? res.distances : res.distances.map((d) => 1 - d);
     return { labels: res.neighbors, distances };
