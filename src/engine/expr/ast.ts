@@ -1,5 +1,6 @@
 // The syntax tree of a filter, as parsed and before it is checked against a schema. Every node
-// keeps the character offset where it starts, so later errors can point at it.
+// keeps a character offset so later errors can point at it: where a leaf or call starts, and
+// for an operator node (compare, arith, in, like, is null) where its operator is.
 
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 export type ArithOp = '+' | '-' | '*' | '/' | '%' | '**';

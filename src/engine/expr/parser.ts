@@ -186,22 +186,19 @@ class Parser {
   // ---- value layer
 
   private parseAdditive(): Expr {
-    let left = this.parseMultiplicative();
-    while (this.isOp('+') || this.isOp('-')) {
-      const t = this.next();
-      this.expectOperand(quote(t.text));
-      const right = this.parseMultiplicative();
-      left = this.node({ kind: 'arith', pos: t.pos, op: t.text as ArithOp, left, right }, left, right);
-    }
-    return left;
+    return this.parseLeftAssociative(['+', '-'], () => this.parseMultiplicative());
   }
 
   private parseMultiplicative(): Expr {
-    let left = this.parseUnary();
-    while (this.isOp('*') || this.isOp('/') || this.isOp('%')) {
+    return this.parseLeftAssociative(['*', '/', '%'], () => this.parseUnary());
+  }
+
+  private parseLeftAssociative(ops: string[], operand: () => Expr): Expr {
+    let left = operand();
+    while (ops.some((o) => this.isOp(o))) {
       const t = this.next();
       this.expectOperand(quote(t.text));
-      const right = this.parseUnary();
+      const right = operand();
       left = this.node({ kind: 'arith', pos: t.pos, op: t.text as ArithOp, left, right }, left, right);
     }
     return left;
