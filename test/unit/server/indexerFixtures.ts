@@ -1,0 +1,50 @@
+// Shared by the indexer and CLI tests: the repo root, a scratch copy of the fixture workspace
+// (tests edit and delete files in it), and model settings for the tiny test models.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** The nearest folder with Loupe's package.json above the compiled test, or above the cwd. */
+export function repoRoot(): string {
+  for (const start of [__dirname, process.cwd()]) {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+      const manifest = path.join(dir, 'package.json');
+      if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'loupe') return dir;
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+  throw new Error(`cannot find the Loupe repo root above ${__dirname} or ${process.cwd()}`);
+}
+
+export const MODEL_PATH = path.join(repoRoot(), 'test', 'fixtures', 'models');
+export const TINY_MODELS = { modelPath: MODEL_PATH, textModel: 'tiny-text', imageModel: 'tiny-clip', threads: 1 };
+
+export function scratchDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `loupe-${prefix}-`));
+}
+
+/**
+ * A copy of test/fixtures/workspace, or, when that is absent, a small workspace with the same
+ * kinds of files: TypeScript and Python code, Markdown, an image, and gitignored noise.
+ */
+export function copyWorkspace(): string {
+  const dir = path.join(scratchDir('ws'), 'workspace');
+  const fixture = path.join(repoRoot(), 'test', 'fixtures', 'workspace');
+  if (fs.existsSync(fixture)) {
+    fs.cpSync(fixture, dir, { recursive: true });
+    return dir;
+  }
+  const files: Record<string, string | Buffer> = {
+    'src/math.ts': 'export function circleArea(radius: number): number {\n  return Math.PI * radius * radius;\n}\n',
+    'src/util.py': 'def mean(values):\n    items = list(values)\n    return sum(items) / len(items)\n',
+    'README.md': '# Shapes\n\nArea and perimeter of shapes.\n',
+    '.gitignore': '*.log\n',
+    'debug.log': 'noise\n',
+    'assets/red-square.png': fs.readFileSync(path.join(repoRoot(), 'test', 'fixtures', 'images', 'tiny-red.png')),
+  };
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
