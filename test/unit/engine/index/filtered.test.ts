@@ -3,10 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createIndex } from '../../../../src/engine/index/factory';
 import type { IndexSpec, VectorIndex } from '../../../../src/engine/index/types';
 import { bruteForceThreshold, filteredSearch } from '../../../../src/engine/search/filteredSearch';
 import { clusteredDataset, groundTruth, randomAllow, recallAtK } from '../../../support/synthetic';
+import { buildIndex } from '../../../support/buildIndex';
 
 const n = 12000;
 const dim = 32;
@@ -14,14 +14,8 @@ const nq = 50;
 const k = 10;
 const data = clusteredDataset({ n, dim, clusters: 30, seed: 11 });
 const queries = data.sample(nq, 12);
-const labels = Uint32Array.from({ length: n }, (_, i) => i);
 
-function build(spec: IndexSpec): VectorIndex {
-  const index = createIndex(spec, dim);
-  if (index.needsTraining) index.train(data.vectors);
-  index.add(labels, data.vectors);
-  return index;
-}
+const build = (spec: IndexSpec): VectorIndex => buildIndex(spec, dim, data.vectors);
 
 const specs: IndexSpec[] = [
   { indexType: 'HNSW', metricType: 'L2', params: { M: 16, efConstruction: 100 } },

@@ -7,25 +7,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { EngineError } from '../../../../src/engine/errors';
-import { createIndex, loadIndex } from '../../../../src/engine/index/factory';
+import { loadIndex } from '../../../../src/engine/index/factory';
 import type { IndexSpec, VectorIndex } from '../../../../src/engine/index/types';
 import { clusteredDataset } from '../../../support/synthetic';
+import { buildIndex } from '../../../support/buildIndex';
 
 const n = 2000;
 const dim = 16;
 const data = clusteredDataset({ n, dim, clusters: 10, seed: 21 });
 const queries = data.sample(10, 22);
-const labels = Uint32Array.from({ length: n }, (_, i) => i);
 const dir = mkdtempSync(path.join(tmpdir(), 'loupe-index-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function build(spec: IndexSpec): VectorIndex {
-  const index = createIndex(spec, dim);
-  if (index.needsTraining) index.train(data.vectors);
-  index.add(labels, data.vectors);
-  index.setRawVectors?.(data.vectors);
-  return index;
-}
+const build = (spec: IndexSpec): VectorIndex => buildIndex(spec, dim, data.vectors);
 
 const specs: IndexSpec[] = [
   { indexType: 'FLAT', metricType: 'L2', params: {} },

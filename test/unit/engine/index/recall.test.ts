@@ -2,9 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createIndex } from '../../../../src/engine/index/factory';
 import type { IndexSpec, SearchParams, VectorIndex } from '../../../../src/engine/index/types';
 import { clusteredDataset, groundTruth, recallAtK } from '../../../support/synthetic';
+import { buildIndex } from '../../../support/buildIndex';
 
 const n = 10000;
 const dim = 48;
@@ -12,14 +12,8 @@ const nq = 100;
 const k = 10;
 const data = clusteredDataset({ n, dim, clusters: 40, seed: 7 });
 const queries = data.sample(nq, 99);
-const labels = Uint32Array.from({ length: n }, (_, i) => i);
 
-function build(spec: IndexSpec): VectorIndex {
-  const index = createIndex(spec, dim);
-  if (index.needsTraining) index.train(data.vectors);
-  index.add(labels, data.vectors);
-  return index;
-}
+const build = (spec: IndexSpec): VectorIndex => buildIndex(spec, dim, data.vectors);
 
 function recall(index: VectorIndex, params: SearchParams): number {
   const truth = groundTruth(data.vectors, dim, index.metric, queries, k);
@@ -51,7 +45,6 @@ describe('recall@10 against exact search', () => {
 
   it('IVF_PQ (m=12, nbits=8) with refine reaches ≥ 0.9, and refine beats plain ADC', () => {
     const index = build({ indexType: 'IVF_PQ', metricType: 'L2', params: { nlist: 100, m: 12, nbits: 8 } });
-    index.setRawVectors?.(data.vectors);
     const refined = recall(index, { nprobe: 16, refineK: 4 });
     const plain = recall(index, { nprobe: 16 });
     assert.ok(refined >= 0.9, `recall with refine ${refined}`);
@@ -60,7 +53,6 @@ describe('recall@10 against exact search', () => {
 
   it('IVF_PQ with IP and refine reaches ≥ 0.9', () => {
     const index = build({ indexType: 'IVF_PQ', metricType: 'IP', params: { nlist: 100, m: 12, nbits: 8 } });
-    index.setRawVectors?.(data.vectors);
     const r = recall(index, { nprobe: 16, refineK: 4 });
     assert.ok(r >= 0.9, `recall ${r}`);
   });
