@@ -238,7 +238,8 @@ function mergeOverlaps(definitions: ChunkSpec[]): ChunkSpec[] {
   return out;
 }
 
-const CLOSING_LINE = /^\s*(end|#\s*(endif|else)\b.*|\}.*)\s*$/;
+/** Lines that only close something: `}`, `end`, `#endif`, maybe with a comment. */
+const CLOSING_LINE = /^\s*(end\b\s*(#.*)?|#\s*(endif|else)\b.*|[)}\]][)}\];,\s]*(\/\/.*|\/\*.*)?)$/;
 
 function gapSpec(ctx: FileContext, from: number, to: number, scopes: ClassScope[], hasDefinitions: boolean): ChunkSpec | undefined {
   let start = from;
@@ -248,7 +249,7 @@ function gapSpec(ctx: FileContext, from: number, to: number, scopes: ClassScope[
   if (start > end) return undefined;
   if (hasDefinitions) {
     const body = ctx.lines.slice(start - 1, end);
-    const trivial = !body.some((l) => /[\p{L}\p{N}]/u.test(l)) || (body.length === 1 && CLOSING_LINE.test(body[0]));
+    const trivial = body.every((l) => !/[\p{L}\p{N}]/u.test(l) || CLOSING_LINE.test(l));
     if (trivial) return undefined;
   }
   const scope = scopes

@@ -53,7 +53,7 @@ async function chunkText(ctx: FileContext, text: string): Promise<Chunk[]> {
 }
 
 /** Plain text, and the fallback for everything: overlapping line windows. */
-export function chunkByLines(ctx: FileContext): Chunk[] {
+function chunkByLines(ctx: FileContext): Chunk[] {
   return chunksForRange(ctx, { kind: 'text', symbol: '', signature: '', startLine: 1, endLine: ctx.lines.length });
 }
 

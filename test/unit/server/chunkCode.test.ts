@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chunkFile, type Chunk, type ChunkLimits } from '../../../src/server/chunk/index';
+import * as os from 'node:os';
+import { chunkFile, setGrammarDir, type Chunk, type ChunkLimits } from '../../../src/server/chunk/index';
 import { fixtureWorkspace } from './workspaceFixture';
 
 const SNIPPETS: Record<string, string> = {
@@ -387,4 +388,27 @@ test('a shebang decides the language of a file without extension', async () => {
   const chunks = await chunksOf('bin/tool', '#!/usr/bin/env python3\n\ndef main():\n    print("hi")\n');
   assert.deepEqual(rows(chunks), [['text', '', 1, 1], ['function', 'main', 3, 4]]);
   assert.equal(chunks[1].language, 'python');
+});
+
+test('a comment between functions is kept; lines that only close a block are not chunks', async () => {
+  const source = 'function a() {\n  return 1;\n}\n\n// TODO: explain the plan for b\n\nfunction b() {}\n';
+  assert.deepEqual(rows(await chunksOf('todo.js', source)), [
+    ['function', 'a', 1, 3],
+    ['text', '', 5, 5],
+    ['function', 'b', 7, 7],
+  ]);
+});
+
+test('grammars from another folder (the packaged extension); a missing grammar falls back to windows', async () => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-grammars-'));
+  try {
+    setGrammarDir(empty);
+    const source = SNIPPETS['a.go'];
+    const chunks = await chunksOf('a.go', source);
+    assert.deepEqual(rows(chunks), [['text', '', 1, 19]]);
+  } finally {
+    setGrammarDir(undefined);
+    fs.rmSync(empty, { recursive: true, force: true });
+  }
+  assert.deepEqual(rows(await chunksOf('a.go', SNIPPETS['a.go'])), EXPECTED['a.go'].rows);
 });
