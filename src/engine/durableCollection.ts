@@ -15,6 +15,7 @@ import type { CollectionSchema, Row } from './schema/types';
 import { Segment } from './segment';
 import { type SegmentSetOptions, SegmentSet } from './segmentSet';
 import { readDeltaLog, writeDeltaLog } from './storage/deltaLog';
+import { crashPoint } from './storage/crashPoint';
 import { checksumFile, verifyFile } from './storage/fileChecksum';
 import { type Manifest, type SegmentEntry, newManifest, readManifest, unreferencedFiles, writeManifest } from './storage/manifest';
 import { type SegmentData, readSegment, writeSegment } from './storage/segmentFile';
@@ -87,6 +88,7 @@ export class DurableCollection {
     if (!options.readOnly) {
       segments.onFreeze = () => wal.rotate();
       segments.persist = (seq) => durable.checkpoint(seq);
+      segments.indexFileFor = (seg, field) => path.join(dir, indexFileName(seg.id, field));
     }
     return durable;
   }
@@ -104,18 +106,24 @@ export class DurableCollection {
     const segments = this.collection.segments;
     const entries: SegmentEntry[] = [];
     const live = new Set<Segment>();
-    for (const seg of segments.sealed) {
+    for (const seg of [...segments.sealed]) {
+      // A segment frozen after this checkpoint's WAL cut still has its rows in the WAL it keeps.
+      const frozen = segments.frozenSeqOf(seg);
+      if (frozen && (await frozen) > walSeq) continue;
       live.add(seg);
       let p = this.persisted.get(seg);
       if (!p) {
         const info = await writeSegment(segDir, toSegmentData(seg, this.manifest.schema), this.manifest.schema);
         p = { entry: { id: seg.id, rowCount: seg.size, file: info.file, crc32: info.crc32, bytes: info.bytes, indexFiles: {} }, deletedCount: 0, indexed: new Set() };
         this.persisted.set(seg, p);
+        crashPoint('flush:after-segment-write');
       }
       for (const [field, index] of seg.indexes) {
         if (p.indexed.has(field)) continue;
-        const file = `segment-${seg.id}-${field}.idx`;
-        await index.save(path.join(segDir, file));
+        const file = indexFileName(seg.id, field);
+        // A worker build already wrote this file; otherwise write it now.
+        if (segments.builtFiles.get(index) !== path.join(segDir, file)) await index.save(path.join(segDir, file));
+        crashPoint('flush:after-index-write');
         const sum = await checksumFile(path.join(segDir, file));
         p.entry.indexFiles[field] = { file, crc32: sum.crc32, bytes: sum.bytes };
         p.indexed.add(field);
@@ -145,12 +153,14 @@ export class DurableCollection {
       updatedAt: new Date().toISOString(),
     };
     await writeManifest(this.dir, this.manifest);
+    crashPoint('flush:after-manifest');
     this.walSeq = walSeq;
     await this.wal.dropBefore(walSeq);
     for (const name of await unreferencedFiles(this.dir, this.manifest)) await fs.rm(path.join(this.dir, name), { force: true });
   }
 
   async close(): Promise<void> {
+    await this.collection.segments.settle();
     await this.wal.close();
   }
 }
@@ -211,4 +221,8 @@ function toSegmentData(seg: Segment, schema: CollectionSchema): SegmentData {
     dims[f.name] = f.dim as number;
   }
   return { id: seg.id, rowCount: seg.size, pks: seg.pks, columns, vectors, dims };
+}
+
+function indexFileName(segmentId: number, field: string): string {
+  return `segment-${segmentId}-${field}.idx`;
 }

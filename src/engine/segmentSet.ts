@@ -6,10 +6,12 @@ import type { PrimaryKey } from './api';
 import { EngineError, ErrorCode, invalid } from './errors';
 import { Bm25Index } from './index/bm25';
 import { createIndex } from './index/factory';
+import { DEFAULT_WORKER_BUILD_ROWS, buildInWorker, buildInline } from './index/indexBuilder';
 import type { IndexSpec, IndexType, VectorIndex } from './index/types';
 import type { CheckedRows } from './schema/checkRows';
 import type { CollectionSchema } from './schema/types';
 import { Segment } from './segment';
+import { crashPoint } from './storage/crashPoint';
 import type { WalOp } from './storage/walRecord';
 
 export interface IndexEntry {
@@ -23,6 +25,12 @@ export interface SegmentSetOptions {
   sealBytes?: number;
   /** Compaction merges sealed segments smaller than this many rows. */
   smallSegmentRows?: number;
+  /** Segments with at least this many rows get their indexes built in a worker thread (default 20,000). */
+  workerBuildRows?: number;
+  /** Compact by itself after a flush when a segment is > 20% deleted or > 8 segments are small (default true). */
+  autoCompact?: boolean;
+  /** Called when background work (automatic compaction) fails; the data stays as it was. */
+  onWarning?: (message: string) => void;
 }
 
 /** Milvus's AUTOINDEX lets the engine choose; ours is HNSW. */
@@ -32,6 +40,11 @@ export function normalizeSpec(spec: IndexSpec): IndexSpec {
 
 const DEFAULT_SEAL_BYTES = 64 * 1024 * 1024;
 const DEFAULT_SMALL_ROWS = 4096;
+/** Automatic compaction thresholds (Milvus compacts at 20% deleted too). */
+const AUTO_DELETED_RATIO = 0.2;
+const AUTO_SMALL_SEGMENTS = 8;
+/** Compaction yields to the event loop after copying this many rows. */
+const COMPACT_CHUNK_ROWS = 4096;
 
 export class SegmentSet {
   readonly sealed: Segment[] = [];
@@ -43,6 +56,17 @@ export class SegmentSet {
   private readonly pkField: string;
   private readonly bytesPerRow: number;
   private building: Promise<void> = Promise.resolve();
+  private compacting: Promise<{ removed: number; merged: number }> | undefined;
+  /**
+   * The WAL sequence that starts after each segment's rows (from `onFreeze`). A checkpoint at
+   * walSeq W may only name segments frozen at or before W: later ones still have their rows in
+   * the WAL files it keeps, and would be replayed twice. Segments read from disk have none.
+   */
+  private readonly frozenAt = new WeakMap<Segment, Promise<number>>();
+  /** Index files a worker already wrote for the durable store (so a flush need not rewrite them). */
+  readonly builtFiles = new WeakMap<VectorIndex, string>();
+  /** Durable stores say where a segment's index file goes, so the worker can write it there. */
+  indexFileFor?: (seg: Segment, field: string) => string;
   /**
    * Durable stores hook in here. `onFreeze` runs in the same synchronous step that freezes the
    * growing segment (the WAL rotates there, so later writes land in the next log file) and
@@ -127,13 +151,25 @@ export class SegmentSet {
     const seg = this.growing;
     if (seg.size === 0) return this.building;
     const token = this.onFreeze?.();
+    if (token) this.frozenAt.set(seg, token);
     seg.seal();
     this.sealed.push(seg);
     this.growing = this.newSegment();
     return this.enqueue(async () => {
-      for (const entry of this.indexes) if (!seg.indexes.has(entry.fieldName)) this.buildIndex(seg, entry);
+      for (const entry of this.indexes) if (!seg.indexes.has(entry.fieldName)) await this.buildIndexInBackground(seg, entry, true);
       if (this.persist) await this.persist(token);
     });
+  }
+
+  /** The WAL sequence a segment's rows end before (see `frozenAt`); undefined = already on disk. */
+  frozenSeqOf(seg: Segment): Promise<number> | undefined {
+    return this.frozenAt.get(seg);
+  }
+
+  /** Waits for queued background work and any compaction in progress. */
+  async settle(): Promise<void> {
+    await this.compacting?.catch(() => undefined);
+    await this.building;
   }
 
   /** Seals what is growing and, in a durable store, writes everything out (deletes included). */
@@ -145,39 +181,77 @@ export class SegmentSet {
       await this.enqueue(() => this.persistNow(token));
     }
     await this.building;
+    if (this.options.autoCompact !== false && !this.compacting && this.wantsCompaction()) {
+      this.compact().catch((e) => this.options.onWarning?.(`automatic compaction failed: ${(e as Error).message}`));
+    }
   }
 
-  /** Rewrites sealed segments without their deleted rows and merges small ones. */
-  async compact(): Promise<{ removed: number; merged: number }> {
+  private wantsCompaction(): boolean {
+    const small = this.sealed.filter((s) => s.size < (this.options.smallSegmentRows ?? DEFAULT_SMALL_ROWS)).length;
+    return small > AUTO_SMALL_SEGMENTS || this.sealed.some((s) => s.size > 0 && s.deletedCount / s.size > AUTO_DELETED_RATIO);
+  }
+
+  /**
+   * Rewrites sealed segments without their deleted rows and merges small ones. The copy yields
+   * to the event loop every few thousand rows and the new index is built in the background, so
+   * writes and searches go on meanwhile; the swap happens in one step in the background queue.
+   */
+  compact(): Promise<{ removed: number; merged: number }> {
+    if (!this.compacting) {
+      this.compacting = this.compactNow().finally(() => {
+        this.compacting = undefined;
+      });
+    }
+    return this.compacting;
+  }
+
+  private async compactNow(): Promise<{ removed: number; merged: number }> {
     await this.flush();
     const victims = this.sealed.filter((s) => s.deletedCount > 0 || s.size < (this.options.smallSegmentRows ?? DEFAULT_SMALL_ROWS));
     if (victims.length === 0 || (victims.length === 1 && victims[0].deletedCount === 0)) return { removed: 0, merged: 0 };
     const out = this.newSegment();
+    // Where each copied row came from: a delete or upsert that lands while we copy is applied
+    // to the source, and carried over at the swap.
+    const sources: Array<[Segment, number]> = [];
     let removed = 0;
+    let copied = 0;
     for (const seg of victims) {
       const live: number[] = [];
       for (let i = 0; i < seg.size; i++) (seg.isDeleted(i) ? removed++ : live.push(i));
-      if (live.length === 0) continue;
-      const vectors: Record<string, Float32Array> = {};
-      for (const f of this.schema.fields) {
-        if (f.dataType !== 'FloatVector') continue;
-        const dim = f.dim as number;
-        const src = seg.vectorsOf(f.name);
-        const dst = new Float32Array(live.length * dim);
-        live.forEach((off, j) => dst.set(src.subarray(off * dim, (off + 1) * dim), j * dim));
-        vectors[f.name] = dst;
+      for (let from = 0; from < live.length; from += COMPACT_CHUNK_ROWS) {
+        const part = live.slice(from, from + COMPACT_CHUNK_ROWS);
+        const vectors: Record<string, Float32Array> = {};
+        for (const f of this.schema.fields) {
+          if (f.dataType !== 'FloatVector') continue;
+          const dim = f.dim as number;
+          const src = seg.vectorsOf(f.name);
+          const dst = new Float32Array(part.length * dim);
+          part.forEach((off, j) => dst.set(src.subarray(off * dim, (off + 1) * dim), j * dim));
+          vectors[f.name] = dst;
+        }
+        out.append({ rows: part.map((i) => seg.rows[i]), vectors, pks: part.map((i) => seg.pks[i]) });
+        for (const off of part) sources.push([seg, off]);
+        copied += part.length;
+        if (copied % COMPACT_CHUNK_ROWS === 0) await new Promise<void>((r) => setImmediate(r));
       }
-      out.append({ rows: live.map((i) => seg.rows[i]), vectors, pks: live.map((i) => seg.pks[i]) });
     }
     out.seal();
-    for (const entry of this.indexes) this.buildIndex(out, entry);
-    // Swap in one step so a concurrent search sees either the old or the new segments.
-    const keep = this.sealed.filter((s) => !victims.includes(s));
-    this.sealed.length = 0;
-    this.sealed.push(...keep);
-    if (out.size > 0) this.sealed.push(out);
-    for (let i = 0; i < out.size; i++) this.pkMap.set(out.pks[i], [out, i]);
-    await this.enqueue(() => this.persistNow(undefined));
+    const seqs = victims.map((v) => this.frozenAt.get(v)).filter((p): p is Promise<number> => p !== undefined);
+    if (seqs.length) this.frozenAt.set(out, Promise.all(seqs).then((n) => Math.max(...n)));
+    for (const entry of this.indexes) await this.buildIndexInBackground(out, entry, false);
+    crashPoint('compact:after-merge');
+    await this.enqueue(async () => {
+      // Swap in one synchronous step so a concurrent search sees either the old or the new segments.
+      const keep = this.sealed.filter((s) => !victims.includes(s));
+      this.sealed.length = 0;
+      this.sealed.push(...keep);
+      if (out.size > 0) this.sealed.push(out);
+      sources.forEach(([seg, off], j) => {
+        if (seg.isDeleted(off)) out.markDeleted(j);
+        else this.pkMap.set(out.pks[j], [out, j]);
+      });
+      await this.persistNow(undefined);
+    });
     return { removed, merged: victims.length };
   }
 
@@ -194,7 +268,7 @@ export class SegmentSet {
     const entry = { fieldName, indexName, spec: normalized };
     this.indexes = [...this.indexes, entry];
     await this.enqueue(async () => {
-      for (const seg of this.sealed) this.buildIndex(seg, entry);
+      for (const seg of [...this.sealed]) await this.buildIndexInBackground(seg, entry, true);
       await this.persistNow(undefined);
     });
   }
@@ -218,16 +292,27 @@ export class SegmentSet {
     return { indexed, total };
   }
 
+  /** Builds on the main thread, now (small segments, index rebuilds while opening). */
   buildIndex(seg: Segment, entry: IndexEntry): VectorIndex {
-    const dim = seg.dimOf(entry.fieldName);
-    const index = createIndex(entry.spec, dim);
-    const vectors = seg.vectorsOf(entry.fieldName);
-    if (index.needsTraining) index.train(vectors);
-    const labels = new Uint32Array(seg.size);
-    for (let i = 0; i < labels.length; i++) labels[i] = i;
-    index.add(labels, vectors);
+    const index = buildInline(entry.spec, seg.dimOf(entry.fieldName), seg.vectorsOf(entry.fieldName));
     seg.indexes.set(entry.fieldName, index);
     return index;
+  }
+
+  /**
+   * Builds large segments' indexes in a worker thread (the segment is searched exactly until
+   * the index is set). With `toStore`, the worker writes straight to the segment's index file.
+   */
+  private async buildIndexInBackground(seg: Segment, entry: IndexEntry, toStore: boolean): Promise<void> {
+    if (seg.size < (this.options.workerBuildRows ?? DEFAULT_WORKER_BUILD_ROWS)) {
+      this.buildIndex(seg, entry);
+      return;
+    }
+    const file = toStore ? this.indexFileFor?.(seg, entry.fieldName) : undefined;
+    const index = await buildInWorker(entry.spec, seg.dimOf(entry.fieldName), seg.vectorsOf(entry.fieldName), file);
+    if (file) this.builtFiles.set(index, file);
+    // An index dropped meanwhile stays dropped.
+    if (this.indexes.some((e) => e.fieldName === entry.fieldName)) seg.indexes.set(entry.fieldName, index);
   }
 
   private async persistNow(walSeq: Promise<number> | undefined): Promise<void> {

@@ -21,6 +21,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { EngineError, ErrorCode } from '../errors';
 import { fsyncDir, writeFileAtomic } from './atomicFile';
+import { crashPoint } from './crashPoint';
 import { newerFormat, storageError } from './storageError';
 import { decodeWalOp, encodeWalOp, type WalOp } from './walRecord';
 import {
@@ -240,6 +241,7 @@ export class WriteAheadLog {
         if (!handle) throw new Error('the log is closed');
         await writeFully(handle, data, this.size);
         if (this.sync) await handle.datasync();
+        crashPoint('wal:after-sync');
       } catch (err) {
         // Cut off whatever part of the batch reached the file, so the log ends at the last
         // acknowledged record and the next batch starts at a clean boundary.
