@@ -232,8 +232,11 @@ function mergeOverlaps(definitions: ChunkSpec[]): ChunkSpec[] {
   const out: ChunkSpec[] = [];
   for (const d of sorted) {
     const prev = out[out.length - 1];
-    if (prev && d.startLine <= prev.endLine) prev.endLine = Math.max(prev.endLine, d.endLine);
-    else out.push({ ...d });
+    if (!prev || d.startLine > prev.endLine) out.push({ ...d });
+    else if (d.endLine > prev.endLine) {
+      // Definitions sharing lines (several on one line): no one name fits the merged range.
+      Object.assign(prev, { kind: 'text', symbol: '', signature: '', endLine: d.endLine });
+    }
   }
   return out;
 }

@@ -38,7 +38,7 @@ async function chunkText(ctx: FileContext, text: string): Promise<Chunk[]> {
   if (!text.trim()) return [];
   try {
     const code = codeLanguage(ctx.language);
-    if (code) {
+    if (code && !looksMinified(ctx)) {
       const chunks = await chunkBySyntax(ctx, text, code);
       if (chunks) return chunks;
     } else if (ctx.language === 'markdown') {
@@ -55,6 +55,12 @@ async function chunkText(ctx: FileContext, text: string): Promise<Chunk[]> {
 /** Plain text, and the fallback for everything: overlapping line windows. */
 function chunkByLines(ctx: FileContext): Chunk[] {
   return chunksForRange(ctx, { kind: 'text', symbol: '', signature: '', startLine: 1, endLine: ctx.lines.length });
+}
+
+/** Minified bundles are one or a few huge lines: syntax gives no useful units there, windows do. */
+function looksMinified(ctx: FileContext): boolean {
+  const limit = ctx.limits.maxChars * 4;
+  return ctx.lines.some((line) => line.length > limit);
 }
 
 function firstLine(bytes: Buffer): string {

@@ -412,3 +412,13 @@ test('grammars from another folder (the packaged extension); a missing grammar f
   }
   assert.deepEqual(rows(await chunksOf('a.go', SNIPPETS['a.go'])), EXPECTED['a.go'].rows);
 });
+
+test('minified code (many functions on one huge line) becomes text pieces, not one misnamed function', async () => {
+  let source = '';
+  for (let i = 0; source.length < 20_000; i++) source += `function f${i}(a){var b=a*${i};return b+1}`;
+  const chunks = await chunksOf('bundle.min.js', source);
+  assert.ok(chunks.length >= 14);
+  for (const c of chunks) assert.deepEqual([c.kind, c.symbol, c.startLine, c.endLine], ['text', '', 1, 1]);
+  const twoOnOneLine = await chunksOf('pair.js', 'function a() { return 1; } function b() { return 2; }\n');
+  assert.deepEqual(rows(twoOnOneLine), [['text', '', 1, 1]]);
+});
