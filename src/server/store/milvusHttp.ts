@@ -1,0 +1,139 @@
+// MilvusTransport over REST v2 with the official SDK's HttpClient: for a Milvus (or Zilliz
+// Cloud, or Loupe's own REST server) where only HTTP is open. Milvus answers HTTP 200 with
+// `{code, message}` for most failures, so both thrown errors and non-zero codes are mapped.
+
+import { HttpClient, HttpError } from '@zilliz/milvus2-sdk-node/dist/milvus/HttpClient';
+import type { Row } from '../../engine/schema/types';
+import { type MilvusCollectionPlan, restCreateBody, storedFieldsFromRest } from './milvusSchema';
+import type { MilvusTransport, ScopedFilter, SubSearch, WireHit } from './milvusTransport';
+import type { StoredField } from './schemaCheck';
+import { StoreAuthError, StoreError, StoreRequestError, StoreUnavailableError } from './storeErrors';
+
+export interface MilvusHttpOptions {
+  uri: string;
+  token?: string;
+  database?: string;
+  /** Per request, ms (default 30 s). */
+  timeoutMs?: number;
+}
+
+/** Milvus codes that mean "who are you" / "not allowed": 1800 need authenticate, 1402 privilege not permitted. */
+const AUTH_CODES = new Set([1800, 1402]);
+const COLLECTION_NOT_FOUND = 100;
+
+interface RestReply {
+  code: number;
+  message?: string;
+  data?: unknown;
+}
+
+export class MilvusHttpTransport implements MilvusTransport {
+  readonly where: string;
+  private readonly client: HttpClient;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: MilvusHttpOptions) {
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.where = `milvus ${options.uri} (db ${options.database ?? 'default'}, REST)`;
+    this.client = new HttpClient({ endpoint: options.uri, token: options.token, database: options.database, timeout: this.timeoutMs });
+  }
+
+  async describe(collection: string): Promise<StoredField[] | undefined> {
+    const r = await this.post('collections/describe', { collectionName: collection });
+    if (r.code === COLLECTION_NOT_FOUND || (r.code !== 0 && /not ?found|can't find|does not exist/i.test(r.message ?? ''))) return undefined;
+    this.check(r, 'describe collection');
+    return storedFieldsFromRest((r.data as { fields?: unknown }).fields);
+  }
+
+  async create(plan: MilvusCollectionPlan): Promise<void> {
+    this.check(await this.post('collections/create', restCreateBody(plan, this.options.database)), `create collection "${plan.name}"`);
+  }
+
+  async upsert(collection: string, rows: Row[]): Promise<number> {
+    const r = this.check(await this.post('entities/upsert', { collectionName: collection, data: rows }), 'upsert');
+    return Number((r.data as { upsertCount?: number } | undefined)?.upsertCount ?? rows.length);
+  }
+
+  async delete(collection: string, f: ScopedFilter): Promise<number> {
+    const r = this.check(await this.post('entities/delete', { collectionName: collection, filter: f.filter, exprParams: f.filterParams }), 'delete');
+    return Number((r.data as { deleteCount?: number } | undefined)?.deleteCount ?? 0);
+  }
+
+  async query(collection: string, f: ScopedFilter, outputFields: string[], limit: number): Promise<Row[]> {
+    const r = this.check(await this.post('entities/query', { collectionName: collection, filter: f.filter, exprParams: f.filterParams, outputFields, limit }), 'query');
+    return (r.data as Row[] | undefined) ?? [];
+  }
+
+  async search(collection: string, s: SubSearch, limit: number, outputFields: string[]): Promise<WireHit[]> {
+    const body: Record<string, unknown> = { collectionName: collection, data: [s.data], annsField: s.annsField, filter: s.filter, exprParams: s.filterParams, limit, outputFields };
+    if (s.params) body.searchParams = { params: s.params };
+    return hitsOf(this.check(await this.post('entities/search', body), 'search'));
+  }
+
+  async hybrid(collection: string, searches: SubSearch[], k: number, limit: number, outputFields: string[]): Promise<WireHit[]> {
+    const search = searches.map((s) => ({ data: [s.data], annsField: s.annsField, filter: s.filter, exprParams: s.filterParams, limit, ...(s.params ? { params: s.params } : {}) }));
+    const body = { collectionName: collection, search, rerank: { strategy: 'rrf', params: { k } }, limit, outputFields };
+    return hitsOf(this.check(await this.post('entities/hybrid_search', body), 'hybrid search'));
+  }
+
+  async flush(collection: string): Promise<void> {
+    this.check(await this.post('collections/flush', { collectionName: collection }), 'flush');
+  }
+
+  async count(collection: string, f: ScopedFilter): Promise<number> {
+    const rows = await this.query(collection, f, ['count(*)'], 0);
+    return Number(rows[0]?.['count(*)'] ?? 0);
+  }
+
+  async drop(collection: string): Promise<void> {
+    this.check(await this.post('collections/drop', { collectionName: collection }), `drop collection "${collection}"`);
+  }
+
+  async close(): Promise<void> {
+    // REST holds no connection of ours open.
+  }
+
+  /** POST through the SDK; network, HTTP and auth failures become typed store errors. */
+  private async post(path: string, body: Record<string, unknown>): Promise<RestReply> {
+    const url = `${this.client.baseURL}/${path}`;
+    if (this.options.database && body.dbName === undefined) body.dbName = this.options.database;
+    if (body.limit === 0) delete body.limit;
+    let reply: RestReply;
+    try {
+      reply = await this.client.POST<RestReply>(url, body);
+    } catch (err) {
+      throw httpFailure(err, this.where, path, this.timeoutMs);
+    }
+    if (AUTH_CODES.has(reply.code)) throw new StoreAuthError(this.where, `${path}: the server rejected the credentials (code ${reply.code}: ${reply.message ?? ''}); check loupe's Milvus token`);
+    return reply;
+  }
+
+  private check(r: RestReply, what: string): RestReply {
+    if (r.code !== 0) throw new StoreRequestError(this.where, r.code, `${what} failed: ${r.message ?? `code ${r.code}`}`);
+    return r;
+  }
+}
+
+function hitsOf(r: RestReply): WireHit[] {
+  return ((r.data as Row[] | undefined) ?? []).map((row) => {
+    const { distance, ...rest } = row;
+    return { id: rest.id, distance: Number(distance), row: rest };
+  });
+}
+
+/** A thrown fetch/HTTP failure → the store error the indexer can act on. */
+export function httpFailure(err: unknown, where: string, path: string, timeoutMs: number): StoreError {
+  if (err instanceof HttpError) {
+    if (err.status === 401 || err.status === 403) {
+      return new StoreAuthError(where, `${path}: HTTP ${err.status}, the server rejected the credentials; check loupe's Milvus token`, { cause: err });
+    }
+    return new StoreUnavailableError(where, `${path}: HTTP ${err.status} ${err.statusText}; is this a Milvus REST v2 endpoint?`, { cause: err });
+  }
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') {
+    return new StoreUnavailableError(where, `${path}: no answer within ${timeoutMs} ms`, { cause: err });
+  }
+  const code = e?.cause?.code;
+  const detail = code ? `${code}${e.cause?.message ? ` (${e.cause.message})` : ''}` : (e?.message ?? String(err));
+  return new StoreUnavailableError(where, `${path}: cannot reach the server: ${detail}`, { cause: err });
+}
