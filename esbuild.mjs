@@ -25,6 +25,8 @@ const entries = [
   { in: 'src/extension/extension.ts', out: 'dist/extension.js' },
   { in: 'src/server/main.ts', out: 'dist/server.js' },
   { in: 'src/server/embed/worker.ts', out: 'dist/embedWorker.js' },
+  // Index builds for large segments; resolved beside the running bundle (indexBuilder.ts).
+  { in: 'src/engine/index/indexWorker.ts', out: 'dist/indexWorker.js' },
   { in: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
 ];
 
