@@ -233,9 +233,9 @@ function mergeOverlaps(definitions: ChunkSpec[]): ChunkSpec[] {
   for (const d of sorted) {
     const prev = out[out.length - 1];
     if (!prev || d.startLine > prev.endLine) out.push({ ...d });
-    else if (d.endLine > prev.endLine) {
+    else {
       // Definitions sharing lines (several on one line): no one name fits the merged range.
-      Object.assign(prev, { kind: 'text', symbol: '', signature: '', endLine: d.endLine });
+      Object.assign(prev, { kind: 'text', symbol: '', signature: '', endLine: Math.max(prev.endLine, d.endLine) });
     }
   }
   return out;
