@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   for (let r = 0; r < runs; r++) {
     const seed = firstSeed + r;
     // Every third run is a random kill; the others cycle through the named points.
-    const crashAt = r % 3 === 0 ? undefined : CRASH_POINTS[r % CRASH_POINTS.length];
+    const crashAt = r % 3 === 0 ? undefined : CRASH_POINTS[(r - Math.ceil(r / 3)) % CRASH_POINTS.length];
     try {
       const out = await runCrashCase({ seed, crashAt, skip: seed % 3 });
       acked += out.acked;

@@ -72,6 +72,10 @@ export class Database {
     return db;
   }
 
+  get readOnly(): boolean {
+    return this.options.readOnly === true;
+  }
+
   /** What opening each collection repaired or left out. */
   openReports(): Record<string, OpenReport> {
     return Object.fromEntries([...this.durable].map(([n, d]) => [n, d.report]));

@@ -166,6 +166,14 @@ export class SegmentSet {
     return this.frozenAt.get(seg);
   }
 
+  /** Runs `job` in the background queue, so no flush or compaction changes files meanwhile (backup). */
+  exclusive<T>(job: () => Promise<T>): Promise<T> {
+    let out: T;
+    return this.enqueue(async () => {
+      out = await job();
+    }).then(() => out);
+  }
+
   /** Waits for queued background work and any compaction in progress. */
   async settle(): Promise<void> {
     await this.compacting?.catch(() => undefined);
