@@ -4,7 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EmbedPool } from '../embed/embedPool';
+import type { EmbedPool } from '../embed/embedPool';
 import { describeError } from '../embed/errors';
 import type { ImageInput } from '../embed/clipEmbedder';
 import type { DataType } from '../embed/transformers';
@@ -21,6 +21,8 @@ export interface ModelSettings {
   allowDownload?: boolean;
   /** Worker entry (tests and bundles); defaults to the pool's own choice. */
   workerScript?: string;
+  /** Load just one model (a CLI search needs only the one it queries). */
+  only?: 'text' | 'image';
 }
 
 export interface ModelState {
@@ -42,19 +44,23 @@ export class IndexModels {
 
   /** Loads both models; never throws for a missing or broken model (see `errors`). */
   static async load(settings: ModelSettings): Promise<IndexModels> {
+    // Loaded on first use: the model runtime takes about a second to import, which a text-only
+    // CLI search or a status check should not pay.
+    const { EmbedPool } = require('../embed/embedPool') as typeof import('../embed/embedPool');
     const source = { modelPath: settings.modelPath, allowDownload: settings.allowDownload ?? false };
     const common = { source, threads: settings.threads, ...(settings.workerScript ? { workerScript: settings.workerScript } : {}) };
+    const skipped = async (): Promise<{ error: string }> => ({ error: `not loaded (only the ${settings.only} model was needed)` });
     const [text, clip] = await Promise.all([
-      tryStart(() =>
+      settings.only === 'image' ? skipped() : tryStart(() =>
         EmbedPool.start({ ...common, text: { modelId: settings.textModel, dtype: chooseDtype(settings.modelPath, settings.textModel, 'model') } }),
       ),
-      tryStart(() =>
+      settings.only === 'text' ? skipped() : tryStart(() =>
         EmbedPool.start({ ...common, clip: { modelId: settings.imageModel, dtype: chooseDtype(settings.modelPath, settings.imageModel, 'vision_model') } }),
       ),
     ]);
     const errors: { text?: string; image?: string } = {};
-    if ('error' in text) errors.text = `text model unavailable, semantic search is off: ${text.error}`;
-    if ('error' in clip) errors.image = `image model unavailable, image search is off: ${clip.error}`;
+    if ('error' in text && settings.only !== 'image') errors.text = `text model unavailable, semantic search is off: ${text.error}`;
+    if ('error' in clip && settings.only !== 'text') errors.image = `image model unavailable, image search is off: ${clip.error}`;
     return new IndexModels(
       'pool' in text ? text.pool : undefined,
       'pool' in clip ? clip.pool : undefined,
