@@ -88,7 +88,8 @@ export class Collection {
     let pks: PrimaryKey[];
     if (req.ids !== undefined) {
       if (!Array.isArray(req.ids)) throw invalid('delete: ids must be an array');
-      pks = req.ids.filter((id) => this.segments.has(id));
+      // The same id twice deletes one row and must count once.
+      pks = [...new Set(req.ids)].filter((id) => this.segments.has(id));
     } else if (typeof req.filter === 'string' && req.filter.trim() !== '') {
       const filter = this.compile(req.filter, req.filterParams);
       pks = [];

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 export interface FuzzParameters {
   seed: number;
   numRuns: number;
+  /** Show the failing assertion's message next to the counterexample. */
+  includeErrorInReport: boolean;
 }
 
 /** `defaultSeed` and `baseRuns` are what CI uses; the environment may override both. */
@@ -17,7 +19,7 @@ export function fuzzParams(defaultSeed: number, baseRuns: number): FuzzParameter
   const scaleEnv = Number(process.env.FUZZ_RUNS ?? '1');
   const scale = Number.isFinite(scaleEnv) && scaleEnv > 0 ? scaleEnv : 1;
   const seed = seedEnv !== undefined && seedEnv !== '' && Number.isInteger(Number(seedEnv)) ? Number(seedEnv) : defaultSeed;
-  return { seed, numRuns: Math.max(1, Math.round(baseRuns * scale)) };
+  return { seed, numRuns: Math.max(1, Math.round(baseRuns * scale)), includeErrorInReport: true };
 }
 
 /** A hand-written loop's random source, seeded the same way (mulberry32). */
