@@ -21,6 +21,9 @@ export interface MilvusHttpOptions {
 const AUTH_CODES = new Set([1800, 1402]);
 const COLLECTION_NOT_FOUND = 100;
 
+/** The request type of one HttpClient method (our bodies are built as plain objects, then checked by tests). */
+type Req<K extends 'createCollection' | 'delete' | 'query' | 'search' | 'hybridSearch'> = Parameters<HttpClient[K]>[0];
+
 interface RestReply {
   code: number;
   message?: string;
@@ -32,52 +35,55 @@ export class MilvusHttpTransport implements MilvusTransport {
   private readonly client: HttpClient;
   private readonly timeoutMs: number;
 
-  constructor(private readonly options: MilvusHttpOptions) {
+  constructor(options: MilvusHttpOptions) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.where = `milvus ${options.uri} (db ${options.database ?? 'default'}, REST)`;
     this.client = new HttpClient({ endpoint: options.uri, token: options.token, database: options.database, timeout: this.timeoutMs });
   }
 
   async describe(collection: string): Promise<StoredField[] | undefined> {
-    const r = await this.post('collections/describe', { collectionName: collection });
+    const r = await this.send('describe collection', (c) => c.describeCollection({ collectionName: collection }));
     if (r.code === COLLECTION_NOT_FOUND || (r.code !== 0 && /not ?found|can't find|does not exist/i.test(r.message ?? ''))) return undefined;
     this.check(r, 'describe collection');
     return storedFieldsFromRest((r.data as { fields?: unknown }).fields);
   }
 
   async create(plan: MilvusCollectionPlan): Promise<void> {
-    this.check(await this.post('collections/create', restCreateBody(plan, this.options.database)), `create collection "${plan.name}"`);
+    const body = restCreateBody(plan) as unknown as Req<'createCollection'>;
+    this.check(await this.send(`create collection "${plan.name}"`, (c) => c.createCollection(body)), `create collection "${plan.name}"`);
   }
 
   async upsert(collection: string, rows: Row[]): Promise<number> {
-    const r = this.check(await this.post('entities/upsert', { collectionName: collection, data: rows }), 'upsert');
+    const r = this.check(await this.send('upsert', (c) => c.upsert({ collectionName: collection, data: rows })), 'upsert');
     return Number((r.data as { upsertCount?: number } | undefined)?.upsertCount ?? rows.length);
   }
 
   async delete(collection: string, f: ScopedFilter): Promise<number> {
-    const r = this.check(await this.post('entities/delete', { collectionName: collection, filter: f.filter, exprParams: f.filterParams }), 'delete');
+    const body = { collectionName: collection, filter: f.filter, exprParams: f.filterParams } as Req<'delete'>;
+    const r = this.check(await this.send('delete', (c) => c.delete(body)), 'delete');
     return Number((r.data as { deleteCount?: number } | undefined)?.deleteCount ?? 0);
   }
 
   async query(collection: string, f: ScopedFilter, outputFields: string[], limit: number): Promise<Row[]> {
-    const r = this.check(await this.post('entities/query', { collectionName: collection, filter: f.filter, exprParams: f.filterParams, outputFields, limit }), 'query');
+    const body = { collectionName: collection, filter: f.filter, exprParams: f.filterParams, outputFields, ...(limit > 0 ? { limit } : {}) } as Req<'query'>;
+    const r = this.check(await this.send('query', (c) => c.query(body)), 'query');
     return (r.data as Row[] | undefined) ?? [];
   }
 
   async search(collection: string, s: SubSearch, limit: number, outputFields: string[]): Promise<WireHit[]> {
     const body: Record<string, unknown> = { collectionName: collection, data: [s.data], annsField: s.annsField, filter: s.filter, exprParams: s.filterParams, limit, outputFields };
     if (s.params) body.searchParams = { params: s.params };
-    return hitsOf(this.check(await this.post('entities/search', body), 'search'));
+    return hitsOf(this.check(await this.send('search', (c) => c.search(body as unknown as Req<'search'>)), 'search'));
   }
 
   async hybrid(collection: string, searches: SubSearch[], k: number, limit: number, outputFields: string[]): Promise<WireHit[]> {
     const search = searches.map((s) => ({ data: [s.data], annsField: s.annsField, filter: s.filter, exprParams: s.filterParams, limit, ...(s.params ? { params: s.params } : {}) }));
     const body = { collectionName: collection, search, rerank: { strategy: 'rrf', params: { k } }, limit, outputFields };
-    return hitsOf(this.check(await this.post('entities/hybrid_search', body), 'hybrid search'));
+    return hitsOf(this.check(await this.send('hybrid search', (c) => c.hybridSearch(body as unknown as Req<'hybridSearch'>)), 'hybrid search'));
   }
 
   async flush(collection: string): Promise<void> {
-    this.check(await this.post('collections/flush', { collectionName: collection }), 'flush');
+    this.check(await this.send('flush', (c) => c.flushCollection({ collectionName: collection })), 'flush');
   }
 
   async count(collection: string, f: ScopedFilter): Promise<number> {
@@ -86,25 +92,22 @@ export class MilvusHttpTransport implements MilvusTransport {
   }
 
   async drop(collection: string): Promise<void> {
-    this.check(await this.post('collections/drop', { collectionName: collection }), `drop collection "${collection}"`);
+    this.check(await this.send(`drop collection "${collection}"`, (c) => c.dropCollection({ collectionName: collection })), `drop collection "${collection}"`);
   }
 
   async close(): Promise<void> {
     // REST holds no connection of ours open.
   }
 
-  /** POST through the SDK; network, HTTP and auth failures become typed store errors. */
-  private async post(path: string, body: Record<string, unknown>): Promise<RestReply> {
-    const url = `${this.client.baseURL}/${path}`;
-    if (this.options.database && body.dbName === undefined) body.dbName = this.options.database;
-    if (body.limit === 0) delete body.limit;
+  /** One SDK call; network, HTTP and auth failures become typed store errors. */
+  private async send(what: string, call: (c: HttpClient) => Promise<unknown>): Promise<RestReply> {
     let reply: RestReply;
     try {
-      reply = await this.client.POST<RestReply>(url, body);
+      reply = (await call(this.client)) as RestReply;
     } catch (err) {
-      throw httpFailure(err, this.where, path, this.timeoutMs);
+      throw httpFailure(err, this.where, what, this.timeoutMs);
     }
-    if (AUTH_CODES.has(reply.code)) throw new StoreAuthError(this.where, `${path}: the server rejected the credentials (code ${reply.code}: ${reply.message ?? ''}); check loupe's Milvus token`);
+    if (AUTH_CODES.has(reply.code)) throw new StoreAuthError(this.where, `${what}: the server rejected the credentials (code ${reply.code}: ${reply.message ?? ''}); check the Milvus token`);
     return reply;
   }
 
@@ -125,7 +128,7 @@ function hitsOf(r: RestReply): WireHit[] {
 export function httpFailure(err: unknown, where: string, path: string, timeoutMs: number): StoreError {
   if (err instanceof HttpError) {
     if (err.status === 401 || err.status === 403) {
-      return new StoreAuthError(where, `${path}: HTTP ${err.status}, the server rejected the credentials; check loupe's Milvus token`, { cause: err });
+      return new StoreAuthError(where, `${path}: HTTP ${err.status}, the server rejected the credentials; check the Milvus token`, { cause: err });
     }
     return new StoreUnavailableError(where, `${path}: HTTP ${err.status} ${err.statusText}; is this a Milvus REST v2 endpoint?`, { cause: err });
   }
