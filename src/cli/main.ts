@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { backupDatabase, restoreDatabase } from '../engine/backup';
 import { Database } from '../engine/database';
 import { startRestServer } from '../engine/rest/server';
 import type { HitsResult, SearchMode } from '../protocol/requests';
@@ -24,6 +25,8 @@ const USAGE = `usage:
   loupe search-image <folder> (--text "..." | --image FILE) [--limit N] [--json]
   loupe status <folder> [--data DIR]
   loupe serve --data DIR [--port N] [--host H] [--token T]
+  loupe backup --data DIR --out FILE
+  loupe restore --from FILE --data DIR      (DIR must be new or empty)
   loupe lsp --stdio`;
 
 const V = { value: true } as const;
@@ -46,6 +49,10 @@ async function main(argv: string[]): Promise<number> {
       return statusCommand(parseArgs(rest, { data: V }));
     case 'serve':
       return serveCommand(parseArgs(rest, { data: V, port: V, host: V, token: V }));
+    case 'backup':
+      return backupCommand(parseArgs(rest, { data: V, out: V }));
+    case 'restore':
+      return restoreCommand(parseArgs(rest, { from: V, data: V }));
     case 'lsp':
       return lspCommand(parseArgs(rest, { stdio: SWITCH }));
     case undefined:
@@ -159,6 +166,35 @@ async function serveCommand(args: ParsedArgs): Promise<number> {
   });
   await server.close();
   await db.close();
+  return 0;
+}
+
+async function backupCommand(args: ParsedArgs): Promise<number> {
+  const data = option(args, 'data');
+  const file = option(args, 'out');
+  if (!data || !file) throw new UsageError('backup needs --data DIR and --out FILE');
+  const dir = fs.existsSync(databaseDir(data)) ? databaseDir(data) : data;
+  if (!fs.existsSync(dir)) throw new UsageError(`backup: ${dir} does not exist`);
+  // A running server holds the writer lock: then copy what it last flushed, read-only.
+  const db = await Database.open(dir, { flushIntervalMs: 0 }).catch(async (err: Error) => {
+    note(`loupe: ${err.message}; backing up its last flushed state read-only`);
+    return Database.open(dir, { readOnly: true, flushIntervalMs: 0 });
+  });
+  try {
+    const s = await backupDatabase(db, file);
+    out(`backed up ${s.collections.length} collection(s), ${s.files} files, ${s.bytes} bytes to ${file}`);
+  } finally {
+    await db.close();
+  }
+  return 0;
+}
+
+async function restoreCommand(args: ParsedArgs): Promise<number> {
+  const from = option(args, 'from');
+  const data = option(args, 'data');
+  if (!from || !data) throw new UsageError('restore needs --from FILE and --data DIR');
+  const s = await restoreDatabase(from, data);
+  out(`restored ${s.collections.length} collection(s), ${s.files} files, ${s.bytes} bytes into ${data}`);
   return 0;
 }
 
