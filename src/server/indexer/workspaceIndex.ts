@@ -200,14 +200,15 @@ export class WorkspaceIndex {
     return this.skipExamples;
   }
 
-  pause(): IndexStatus {
+  /** Holds full passes and the embedding workers between groups; edits wait too. */
+  pause(message = 'Indexing paused; resume to continue.'): IndexStatus {
     if (!this.resumeGate) {
       let open = (): void => undefined;
       const promise = new Promise<void>((resolve) => (open = resolve));
       this.resumeGate = { promise, open };
       this.models.pause();
     }
-    this.setState('paused', 'Indexing paused; resume to continue.');
+    this.setState('paused', message);
     return this.status();
   }
 

@@ -1,0 +1,194 @@
+// The server's requests and notifications, wired to one WorkspaceIndex: loupe/* requests,
+// work-done progress for full passes, editor buffers (unsaved text is searchable), watched file
+// events, and status pushed to the client. main.ts owns the connection and the handshake.
+
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  DidChangeWatchedFilesNotification,
+  ErrorCodes,
+  FileChangeType,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type ServerCapabilities,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Method, type HitsResult, type IndexStatus, type InitializationOptions } from '../protocol/requests';
+import { WorkspaceIndex, type CancellationLike } from './indexer/workspaceIndex';
+import type { StatusBoard } from './status';
+
+const PAUSED = 'Indexing paused; run "Loupe: Resume Indexing" to continue.';
+const NO_FOLDER = 'No folder is open: there is nothing to index.';
+
+const CLEARED: Partial<IndexStatus> = { progress: undefined, message: undefined, lastFlush: undefined, queryLatencyMs: undefined };
+
+/** Typing pauses this long before the buffer is re-indexed. */
+const EDIT_DEBOUNCE_MS = 300;
+
+export class IndexHandlers {
+  private index: WorkspaceIndex | undefined;
+  private board: StatusBoard | undefined;
+  private params: InitializeParams | undefined;
+  private options: InitializationOptions | undefined;
+  private opening: Promise<WorkspaceIndex | undefined> | undefined;
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly pendingEdits = new Map<string, NodeJS.Timeout>();
+  /** What the status says while there is no index (no folder, or it failed to open). */
+  private idleMessage: string | undefined;
+
+  constructor(private readonly connection: Connection) {
+    connection.onRequest(Method.status, (): IndexStatus => this.index?.status() ?? this.requireBoard().get());
+    connection.onRequest(Method.pause, (): IndexStatus => this.index?.pause(PAUSED) ?? this.requireBoard().update({ state: 'paused', message: PAUSED }));
+    connection.onRequest(Method.resume, (): IndexStatus => this.index?.resume() ?? this.requireBoard().update({ state: 'ready', message: this.idleMessage }));
+    connection.onRequest(Method.reindex, (): IndexStatus => {
+      if (this.index) void this.runFullPass(this.index);
+      return this.index?.status() ?? this.requireBoard().get();
+    });
+    connection.onRequest(Method.search, (p) => this.withIndex((ix) => ix.search(p)));
+    connection.onRequest(Method.searchImage, (p) => this.withIndex((ix) => ix.searchImage(p)));
+    connection.onRequest(Method.similar, (p) => this.withIndex((ix) => ix.similar(p)));
+    connection.onDidChangeWatchedFiles((e) => {
+      for (const change of e.changes) void this.onFileEvent(change.uri, change.type).catch((err) => this.warn(err));
+    });
+    this.documents.onDidChangeContent((e) => this.schedule(e.document.uri, () => e.document.getText()));
+    this.documents.onDidSave((e) => this.schedule(e.document.uri, () => undefined));
+    this.documents.onDidClose((e) => this.schedule(e.document.uri, () => undefined));
+    this.documents.listen(connection);
+    connection.onShutdown(async () => {
+      for (const t of this.pendingEdits.values()) clearTimeout(t);
+      await (await this.opening)?.close();
+    });
+  }
+
+  /** What the server offers: full-text sync, so unsaved buffers can be indexed. */
+  get capabilities(): ServerCapabilities {
+    return { textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } } };
+  }
+
+  /** From onInitialize, once the options are checked. */
+  initialize(params: InitializeParams, options: InitializationOptions, board: StatusBoard): void {
+    this.params = params;
+    this.options = options;
+    this.board = board;
+  }
+
+  /** From onInitialized: load models, open the index, watch files, run the first pass. */
+  async start(): Promise<void> {
+    const board = this.requireBoard();
+    const params = this.params as InitializeParams;
+    const options = this.options as InitializationOptions;
+    // The extension does not start the server in an untrusted workspace; other clients may say so.
+    if ((params.initializationOptions as { trusted?: unknown } | undefined)?.trusted === false) {
+      board.update({ state: 'untrusted', message: 'Loupe is off in this untrusted workspace: nothing is indexed.' });
+      return;
+    }
+    const folders = workspaceFolders(params);
+    if (!options.storagePath || folders.length === 0) {
+      this.idleMessage = NO_FOLDER;
+      board.update({ state: 'ready', message: NO_FOLDER });
+      return;
+    }
+    board.update({ state: 'starting', message: 'Loading the embedding models' });
+    const s = options.settings;
+    this.opening = WorkspaceIndex.open({
+      folders,
+      dataDir: path.join(options.storagePath, 'index'),
+      models: {
+        modelPath: s.modelPath || path.join(options.globalStoragePath, 'models'),
+        textModel: s.textModel,
+        imageModel: s.imageModel,
+        ...(s.embeddingThreads > 0 ? { threads: s.embeddingThreads } : {}),
+      },
+      exclude: s.exclude,
+      maxFileSize: s.maxFileSize,
+      // Optional fields the index leaves out are cleared on the board, not kept from before.
+      onStatus: (status) => board.update({ ...CLEARED, ...status }),
+      onWarning: (w) => this.connection.console.warn(`Loupe: ${w}`),
+    }).catch((err: Error) => {
+      board.update({ state: 'error', message: `Loupe could not open its index: ${err.message}` });
+      return undefined;
+    });
+    const index = await this.opening;
+    if (!index) return;
+    this.index = index;
+    board.update({ ...CLEARED, ...index.status() });
+    await this.watchFiles();
+    await this.runFullPass(index);
+  }
+
+  private async runFullPass(index: WorkspaceIndex): Promise<void> {
+    const progress = await this.connection.window.createWorkDoneProgress();
+    const token: { isCancellationRequested: boolean } & CancellationLike = { isCancellationRequested: false };
+    progress.token.onCancellationRequested(() => (token.isCancellationRequested = true));
+    progress.begin('Loupe: indexing', 0, 'scanning the workspace', true);
+    try {
+      await index.indexAll((p) => {
+        progress.report(p.total ? Math.floor((100 * p.done) / p.total) : 100, `${p.done}/${p.total} files`);
+      }, token);
+    } catch (err) {
+      this.warn(err);
+    } finally {
+      progress.done();
+    }
+  }
+
+  private async watchFiles(): Promise<void> {
+    const can = this.params?.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    if (!can) return;
+    await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+  }
+
+  private async onFileEvent(uri: string, type: FileChangeType): Promise<void> {
+    const index = this.index;
+    if (!index || !uri.startsWith('file:')) return;
+    const file = fileURLToPath(uri);
+    if (type === FileChangeType.Deleted) {
+      await index.removeFile(file);
+      return;
+    }
+    // An open buffer's unsaved text wins over the disk.
+    await index.updateFile(file, this.documents.get(uri)?.getText());
+  }
+
+  /** Debounced per document; `text()` undefined means "use the file on disk". */
+  private schedule(uri: string, text: () => string | undefined): void {
+    if (!uri.startsWith('file:')) return;
+    const previous = this.pendingEdits.get(uri);
+    if (previous) clearTimeout(previous);
+    const content = text();
+    this.pendingEdits.set(
+      uri,
+      setTimeout(() => {
+        this.pendingEdits.delete(uri);
+        void this.index?.updateFile(fileURLToPath(uri), content).catch((err) => this.warn(err));
+      }, EDIT_DEBOUNCE_MS),
+    );
+  }
+
+  private async withIndex(run: (index: WorkspaceIndex) => Promise<HitsResult>): Promise<HitsResult> {
+    const index = this.index ?? (await this.opening);
+    if (!index) {
+      const status = this.requireBoard().get();
+      return { hits: [], tookMs: 0, error: { message: status.message ?? 'Loupe has no index for this workspace.' } };
+    }
+    return run(index);
+  }
+
+  private requireBoard(): StatusBoard {
+    if (!this.board) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'Loupe server: initialize first');
+    return this.board;
+  }
+
+  private warn(err: unknown): void {
+    this.connection.console.warn(`Loupe: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Workspace folders as name + absolute path; only file: URIs can be indexed. */
+export function workspaceFolders(params: InitializeParams): Array<{ name: string; absPath: string }> {
+  const raw = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(fileURLToPath(params.rootUri)) }] : []);
+  return raw.filter((f) => f.uri.startsWith('file:')).map((f) => ({ name: f.name, absPath: fileURLToPath(f.uri) }));
+}
