@@ -8,7 +8,7 @@ import { EngineError, ErrorCode } from '../errors';
 import type { MetricType } from '../index/types';
 import type { JsonValue, Row } from '../schema/types';
 import { type Route, collectionOf, ok } from './route';
-import { RestCode, RestError, WireObject, isPlainObject, missing, wrongType } from './wire';
+import { RestCode, RestError, WireObject, describe, isPlainObject, missing, wrongType } from './wire';
 
 /** Milvus's REST defaults when a query or search gives no limit. */
 const DEFAULT_LIMIT = 100;
@@ -121,7 +121,7 @@ function idsOf(body: WireObject): PrimaryKey[] {
   ids.forEach((id, i) => {
     const okId = typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id));
     if (!okId) {
-      throw new RestError(RestCode.CheckPrimaryKey, `id${Array.isArray(raw) ? `[${i}]` : ''}: a primary key must be an integer or a string, got ${JSON.stringify(id)}`);
+      throw new RestError(RestCode.CheckPrimaryKey, `id${Array.isArray(raw) ? `[${i}]` : ''}: a primary key must be an integer or a string, got ${describe(id)}`);
     }
   });
   return ids as PrimaryKey[];

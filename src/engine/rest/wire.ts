@@ -42,7 +42,8 @@ export function missing(path: string, expected: string): RestError {
   return new RestError(RestCode.MissingRequiredParameters, `missing required parameters: ${path} (${expected})`);
 }
 
-function describe(v: unknown): string {
+/** A short account of a wire value for an error message (never the whole value: it may be huge or deep). */
+export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
