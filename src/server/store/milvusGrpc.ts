@@ -5,7 +5,7 @@
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { Row } from '../../engine/schema/types';
 import { type MilvusCollectionPlan, grpcCreateRequest, storedFieldsFromGrpc } from './milvusSchema';
-import type { MilvusTransport, ScopedFilter, SubSearch, WireHit } from './milvusTransport';
+import { CONSISTENCY, type MilvusTransport, type ScopedFilter, type SubSearch, type WireHit } from './milvusTransport';
 import type { StoredField } from './schemaCheck';
 import { StoreAuthError, StoreError, StoreRequestError, StoreUnavailableError } from './storeErrors';
 
@@ -15,9 +15,6 @@ export interface MilvusGrpcOptions {
   database?: string;
   timeoutMs?: number;
 }
-
-/** Loupe wants to read its own writes (a file indexed, then searched). */
-const CONSISTENCY = 'Strong';
 
 export function grpcUpsertRequest(collection: string, rows: Row[]): Record<string, unknown> {
   return { collection_name: collection, data: rows };
@@ -118,11 +115,6 @@ export class MilvusGrpcTransport implements MilvusTransport {
   async flush(collection: string): Promise<void> {
     const c = await this.client();
     await this.call('flush', () => c.flushSync({ collection_names: [collection] }));
-  }
-
-  async count(collection: string, f: ScopedFilter): Promise<number> {
-    const rows = await this.query(collection, f, ['count(*)'], 0);
-    return Number(rows[0]?.['count(*)'] ?? 0);
   }
 
   async drop(collection: string): Promise<void> {

@@ -5,7 +5,7 @@
 import { HttpClient, HttpError } from '@zilliz/milvus2-sdk-node/dist/milvus/HttpClient';
 import type { Row } from '../../engine/schema/types';
 import { type MilvusCollectionPlan, restCreateBody, storedFieldsFromRest } from './milvusSchema';
-import type { MilvusTransport, ScopedFilter, SubSearch, WireHit } from './milvusTransport';
+import { CONSISTENCY, type MilvusTransport, type ScopedFilter, type SubSearch, type WireHit } from './milvusTransport';
 import type { StoredField } from './schemaCheck';
 import { StoreAuthError, StoreError, StoreRequestError, StoreUnavailableError } from './storeErrors';
 
@@ -65,30 +65,25 @@ export class MilvusHttpTransport implements MilvusTransport {
   }
 
   async query(collection: string, f: ScopedFilter, outputFields: string[], limit: number): Promise<Row[]> {
-    const body = { collectionName: collection, filter: f.filter, exprParams: f.filterParams, outputFields, ...(limit > 0 ? { limit } : {}) } as Req<'query'>;
+    const body = { collectionName: collection, filter: f.filter, exprParams: f.filterParams, outputFields, consistencyLevel: CONSISTENCY, ...(limit > 0 ? { limit } : {}) } as Req<'query'>;
     const r = this.check(await this.send('query', (c) => c.query(body)), 'query');
     return (r.data as Row[] | undefined) ?? [];
   }
 
   async search(collection: string, s: SubSearch, limit: number, outputFields: string[]): Promise<WireHit[]> {
-    const body: Record<string, unknown> = { collectionName: collection, data: [s.data], annsField: s.annsField, filter: s.filter, exprParams: s.filterParams, limit, outputFields };
+    const body: Record<string, unknown> = { collectionName: collection, data: [s.data], annsField: s.annsField, filter: s.filter, exprParams: s.filterParams, limit, outputFields, consistencyLevel: CONSISTENCY };
     if (s.params) body.searchParams = { params: s.params };
     return hitsOf(this.check(await this.send('search', (c) => c.search(body as unknown as Req<'search'>)), 'search'));
   }
 
   async hybrid(collection: string, searches: SubSearch[], k: number, limit: number, outputFields: string[]): Promise<WireHit[]> {
     const search = searches.map((s) => ({ data: [s.data], annsField: s.annsField, filter: s.filter, exprParams: s.filterParams, limit, ...(s.params ? { params: s.params } : {}) }));
-    const body = { collectionName: collection, search, rerank: { strategy: 'rrf', params: { k } }, limit, outputFields };
+    const body = { collectionName: collection, search, rerank: { strategy: 'rrf', params: { k } }, limit, outputFields, consistencyLevel: CONSISTENCY };
     return hitsOf(this.check(await this.send('hybrid search', (c) => c.hybridSearch(body as unknown as Req<'hybridSearch'>)), 'hybrid search'));
   }
 
   async flush(collection: string): Promise<void> {
     this.check(await this.send('flush', (c) => c.flushCollection({ collectionName: collection })), 'flush');
-  }
-
-  async count(collection: string, f: ScopedFilter): Promise<number> {
-    const rows = await this.query(collection, f, ['count(*)'], 0);
-    return Number(rows[0]?.['count(*)'] ?? 0);
   }
 
   async drop(collection: string): Promise<void> {

@@ -124,7 +124,8 @@ export class MilvusStore implements VectorStore {
   }
 
   async count(filter: StoreFilter = {}): Promise<number> {
-    return this.transport.count(this.collectionName, this.scope.filter(filter));
+    const rows = await this.transport.query(this.collectionName, this.scope.filter(filter), ['count(*)'], 0);
+    return Number(rows[0]?.['count(*)'] ?? 0);
   }
 
   async dropCollection(): Promise<void> {

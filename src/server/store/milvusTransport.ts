@@ -6,6 +6,9 @@ import type { JsonValue, Row } from '../../engine/schema/types';
 import type { MilvusCollectionPlan } from './milvusSchema';
 import type { StoredField } from './schemaCheck';
 
+/** Loupe reads its own writes (a file indexed, then searched); Milvus's default is Bounded. */
+export const CONSISTENCY = 'Strong';
+
 export interface ScopedFilter {
   filter: string;
   filterParams: Record<string, JsonValue>;
@@ -34,12 +37,12 @@ export interface MilvusTransport {
   create(plan: MilvusCollectionPlan): Promise<void>;
   upsert(collection: string, rows: Row[]): Promise<number>;
   delete(collection: string, filter: ScopedFilter): Promise<number>;
+  /** limit 0: none (a `count(*)` query takes no limit). */
   query(collection: string, filter: ScopedFilter, outputFields: string[], limit: number): Promise<Row[]>;
   search(collection: string, search: SubSearch, limit: number, outputFields: string[]): Promise<WireHit[]>;
   /** Sub-searches fused by RRF with constant k. */
   hybrid(collection: string, searches: SubSearch[], k: number, limit: number, outputFields: string[]): Promise<WireHit[]>;
   flush(collection: string): Promise<void>;
-  count(collection: string, filter: ScopedFilter): Promise<number>;
   drop(collection: string): Promise<void>;
   close(): Promise<void>;
 }

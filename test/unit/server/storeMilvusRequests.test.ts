@@ -42,7 +42,8 @@ test('create: every field has a Milvus data type; text has the analyzer; sparse 
   assert.equal(fields.filter((f) => f.is_partition_key).length, 1);
   assert.equal(convertToDataType('SparseFloatVector'), DataType.SparseFloatVector);
   assert.equal(by('sparse').is_function_output, true);
-  // The SDK turns flat params into type_params exactly as Milvus wants them.
+  // The SDK turns flat params into type_params exactly as Milvus wants them (`as never`: our
+  // request is a plain object; the SDK's FieldType is a wide union we do not restate here).
   assert.deepEqual(assignTypeParams({ ...by('text') } as never).type_params, { max_length: '65535', enable_analyzer: 'true', analyzer_params: '{"type":"standard"}' });
   assert.deepEqual(assignTypeParams({ ...by('text_vector') } as never).type_params, { dim: '384' });
   assert.equal(by('image_vector').dim, 512);
