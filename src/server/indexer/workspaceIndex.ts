@@ -13,7 +13,7 @@ import type { Collection } from '../../engine/collection';
 import type { HitsResult, IndexStatus, SearchHitView, SearchImageParams, SearchParams, SimilarParams, SkipReason } from '../../protocol/requests';
 import { chunkFileWithReport } from '../chunk';
 import { WorkspaceScanner } from '../scan/scanner';
-import { asHitsResult, searchChunks, searchImages, similarChunks, type SearchContext } from '../search/chunkSearch';
+import { asHitsResult, searchChunks, searchContextFor, searchImages, similarChunks, type SearchContext } from '../search/chunkSearch';
 import { CHUNK_COLLECTION, chunkIndexes, chunkSchema, fileHash, modelsOfSchema, schemaMatches } from './chunkSchema';
 import { emptyCounters, rowsForUnits, type EmbedCounters, type FileUnit, type UnitRows } from './chunkRows';
 import { IndexedFiles } from './indexedFiles';
@@ -362,20 +362,7 @@ export class WorkspaceIndex {
 
   private searchContext(): SearchContext {
     if (!this.collection) throw new Error(`nothing is indexed in ${this.options.dataDir} yet; index the folder first`);
-    const stored = modelsOfSchema(this.collection.schema);
-    const loaded = this.models.schemaModels;
-    const same = (a?: { modelId: string; dim: number }, b?: { modelId: string; dim: number }) => !!a && !!b && a.modelId === b.modelId && a.dim === b.dim;
-    const text = same(stored.text, loaded.text);
-    const image = same(stored.image, loaded.image);
-    const missing = (role: string) => `${role} search is off: the index was built without a ${role === 'semantic' ? 'text' : 'image'} model (or with another one)`;
-    return {
-      collection: this.collection,
-      models: this.models,
-      vectors: { text, image },
-      folderPaths: new Map(this.options.folders.map((f) => [f.name, f.absPath])),
-      textOff: this.models.errors.text ?? (text ? undefined : missing('semantic')),
-      imageOff: this.models.errors.image ?? (image ? undefined : missing('image')),
-    };
+    return searchContextFor(this.collection, this.models, this.options.folders);
   }
 
   private async timed(run: () => Promise<SearchHitView[]>): Promise<HitsResult> {

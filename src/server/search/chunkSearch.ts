@@ -7,7 +7,7 @@ import type { Collection } from '../../engine/collection';
 import { compileFilter } from '../../engine/expr';
 import type { Row } from '../../engine/schema/types';
 import type { HitsResult, SearchHitView, SearchImageParams, SearchParams } from '../../protocol/requests';
-import { F } from '../indexer/chunkSchema';
+import { F, modelsOfSchema, type VectorModel } from '../indexer/chunkSchema';
 import type { IndexModels } from '../indexer/models';
 import { hitView, matchedTerms } from './hitView';
 import { parseQueryShortcuts } from './queryShortcuts';
@@ -30,6 +30,29 @@ export interface SearchContext {
   /** Why semantic / image search is off, for the error a user sees. */
   textOff?: string;
   imageOff?: string;
+}
+
+/** The context for a collection: a vector field is searched only if the loaded model made it. */
+export function searchContextFor(
+  collection: Collection,
+  models: IndexModels,
+  folders: ReadonlyArray<{ name: string; absPath: string }>,
+): SearchContext {
+  const stored = modelsOfSchema(collection.schema);
+  const loaded = models.schemaModels;
+  const same = (a?: VectorModel, b?: VectorModel) => !!a && !!b && a.modelId === b.modelId && a.dim === b.dim;
+  const text = same(stored.text, loaded.text);
+  const image = same(stored.image, loaded.image);
+  const missing = (role: 'semantic' | 'image') =>
+    `${role} search is off: the index was built without the ${role === 'semantic' ? 'text' : 'image'} model loaded now (or with another one)`;
+  return {
+    collection,
+    models,
+    vectors: { text, image },
+    folderPaths: new Map(folders.map((f) => [f.name, f.absPath])),
+    textOff: models.errors.text ?? (text ? undefined : missing('semantic')),
+    imageOff: models.errors.image ?? (image ? undefined : missing('image')),
+  };
 }
 
 /** A request the user can fix (bad filter, empty query): returned as HitsResult.error. */

@@ -3,18 +3,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { repoRoot } from './embedFixtures';
 
-/** The nearest folder with Loupe's package.json above the compiled test, or above the cwd. */
-export function repoRoot(): string {
-  for (const start of [__dirname, process.cwd()]) {
-    for (let dir = start; ; dir = path.dirname(dir)) {
-      const manifest = path.join(dir, 'package.json');
-      if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'loupe') return dir;
-      if (path.dirname(dir) === dir) break;
-    }
-  }
-  throw new Error(`cannot find the Loupe repo root above ${__dirname} or ${process.cwd()}`);
-}
+export { repoRoot };
 
 export const MODEL_PATH = path.join(repoRoot(), 'test', 'fixtures', 'models');
 export const TINY_MODELS = { modelPath: MODEL_PATH, textModel: 'tiny-text', imageModel: 'tiny-clip', threads: 1 };
