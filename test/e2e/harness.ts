@@ -9,26 +9,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { repoRoot } from '../repoRoot';
 
 export const CODE_SERVER_VERSION = '4.100.3';
-
-/**
- * The folder that holds package.json, walking up from the compiled file (out/test/e2e), else from
- * the working directory (for builds to an out dir outside the repo).
- */
-export function repoRoot(): string {
-  for (const from of [__dirname, process.cwd()]) {
-    for (let dir = from; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-      if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'src'))) return dir;
-    }
-  }
-  throw new Error(`no package.json above ${__dirname} or ${process.cwd()}`);
-}
 
 const ROOT = repoRoot();
 export const RESULTS_DIR = path.join(ROOT, 'test-results');
 
-function codeServerBin(): string {
+export function codeServerBin(): string {
   if (process.env.CODE_SERVER) return process.env.CODE_SERVER;
   const cache = process.env.LOUPE_E2E_CACHE ?? path.join(os.homedir(), '.cache', 'loupe-e2e');
   const bin = path.join(cache, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', '.bin', 'code-server');
@@ -48,7 +36,7 @@ export interface CodeServerOptions {
   name: string;
   /** Folder copied into the session as its workspace; default test/fixtures/workspace, else a tiny one. */
   workspace?: string;
-  /** User settings merged over the quiet defaults below. */
+  /** User settings merged over the quiet defaults and the fixture models below. */
   settings?: Record<string, unknown>;
   /** false: workspace trust on and this folder not trusted (Restricted Mode). Default true. */
   trust?: boolean;
@@ -81,6 +69,13 @@ export interface CodeServerSession {
   waitForOut<T>(file: string, accept: (value: T) => boolean, timeoutMs: number, what: string): Promise<T>;
   stop(): Promise<void>;
 }
+
+/** The small models under test/fixtures/models: nothing is downloaded, embedding is fast. */
+const FIXTURE_MODEL_SETTINGS = {
+  'loupe.modelPath': path.join(ROOT, 'test', 'fixtures', 'models'),
+  'loupe.textModel': 'tiny-text',
+  'loupe.imageModel': 'tiny-clip',
+};
 
 const QUIET_SETTINGS = {
   'workbench.startupEditor': 'none',
@@ -141,6 +136,32 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/**
+ * The environment for code-server: HOME and XDG dirs inside the session, so nothing is written to
+ * the real home. VSCODE_* from a surrounding VS Code (e.g. VSCODE_IPC_HOOK_CLI) would turn
+ * code-server into a client of that editor, so they are dropped.
+ */
+export function isolatedEnv(home: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VSCODE_')));
+  return {
+    ...base,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    ...extra,
+  };
+}
+
+/** Installs the packaged .vsix with `code-server --install-extension` (what a user does). */
+export function installVsix(bin: string, dirArgs: string[], env: NodeJS.ProcessEnv): void {
+  const vsix = vsixPath();
+  const install = spawnSync(bin, [...dirArgs, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
+  if (install.status !== 0) {
+    throw new Error(`installing ${vsix} failed (${install.status}):\n${install.stdout}\n${install.stderr}`);
+  }
+}
+
 function prepareWorkspace(dest: string, source: string | undefined): void {
   const fixture = source ?? path.join(ROOT, 'test', 'fixtures', 'workspace');
   if (fs.existsSync(fixture)) {
@@ -159,7 +180,6 @@ function prepareWorkspace(dest: string, source: string | undefined): void {
 
 export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServerSession> {
   const bin = codeServerBin();
-  const vsix = vsixPath();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `loupe-e2e-${opts.name}-`));
   const home = path.join(root, 'home');
   const userDataDir = path.join(root, 'data');
@@ -177,27 +197,12 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     : { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' };
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...QUIET_SETTINGS, ...trustSettings, ...opts.settings }, null, 2),
+    JSON.stringify({ ...QUIET_SETTINGS, ...FIXTURE_MODEL_SETTINGS, ...trustSettings, ...opts.settings }, null, 2),
   );
 
-  // VSCODE_* from a surrounding VS Code (e.g. VSCODE_IPC_HOOK_CLI) would turn code-server into a
-  // client of that editor; drop them.
-  const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VSCODE_')));
-  const env: NodeJS.ProcessEnv = {
-    ...baseEnv,
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_DATA_HOME: path.join(home, '.local', 'share'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-    LOUPE_TEST_OUT: outDir,
-    ...opts.env,
-  };
+  const env = isolatedEnv(home, { LOUPE_TEST_OUT: outDir, ...opts.env });
   const common = ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
-
-  const install = spawnSync(bin, [...common, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
-  if (install.status !== 0) {
-    throw new Error(`installing ${vsix} failed (${install.status}):\n${install.stdout}\n${install.stderr}`);
-  }
+  installVsix(bin, common, env);
 
   const server: ChildProcess = spawn(
     bin,

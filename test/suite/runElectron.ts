@@ -6,13 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
-
-function repoRoot(): string {
-  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'src'))) return dir;
-  }
-  throw new Error(`no package.json above ${__dirname}`);
-}
+import { repoRoot } from '../repoRoot';
 
 async function main(): Promise<void> {
   const root = repoRoot();

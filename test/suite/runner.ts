@@ -24,7 +24,7 @@ export interface SuiteReport {
 }
 
 const cases: Case[] = [];
-const CASE_TIMEOUT_MS = 30_000;
+const CASE_TIMEOUT_MS = 90_000;
 
 export function test(name: string, fn: Case['fn']): void {
   cases.push({ name, fn });
