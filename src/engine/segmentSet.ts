@@ -314,6 +314,8 @@ export class SegmentSet {
   private async buildIndexInBackground(seg: Segment, entry: IndexEntry, toStore: boolean): Promise<void> {
     if (seg.size < (this.options.workerBuildRows ?? DEFAULT_WORKER_BUILD_ROWS)) {
       this.buildIndex(seg, entry);
+      // Many small builds in a row (createIndex over many segments) must not hold the loop either.
+      await new Promise<void>((r) => setImmediate(r));
       return;
     }
     const file = toStore ? this.indexFileFor?.(seg, entry.fieldName) : undefined;
