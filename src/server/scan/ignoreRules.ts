@@ -81,6 +81,18 @@ export class IgnoreRules {
     if (dir === '') sources.unshift(path.join(this.root, '.git', 'info', 'exclude'));
     const texts = await Promise.all(sources.map((file) => fs.readFile(file, 'utf8').catch(() => '')));
     const text = texts.join('\n');
-    return text.trim() ? ignore().add(text) : null;
+    if (!text.trim()) return null;
+    const rules = ignore();
+    for (const line of text.split(/\r?\n/)) {
+      // A pattern the library cannot compile (e.g. `\\[`) would throw on every later test and
+      // stop the scan; git ignores a pattern it cannot use, and so do we.
+      try {
+        ignore().add(line).test('probe/');
+        rules.add(line);
+      } catch {
+        continue;
+      }
+    }
+    return rules;
   }
 }

@@ -169,3 +169,20 @@ describe('scanner fuzz', () => {
     );
   });
 });
+
+describe('scanner regressions', () => {
+  it('a .gitignore line the ignore library cannot compile is skipped; the other rules still apply', async () => {
+    // Shrunk by the scanner fuzz: the line `\\[` made every later path test throw a SyntaxError.
+    const root = await mkdtemp(path.join(tmpdir(), 'loupe-fuzz-gitignore-'));
+    try {
+      await writeFile(path.join(root, '.gitignore'), '\\\\[\n*.log\n[\n');
+      await writeFile(path.join(root, 'a.ts'), 'export const a = 1;\n');
+      await writeFile(path.join(root, 'b.log'), 'noise\n');
+      const result = await scanWorkspace([{ name: 'ws', absPath: root }]);
+      assert.deepEqual(result.files.map((f) => f.relPath).sort(), ['.gitignore', 'a.ts']);
+      assert.equal(result.skipped.gitignore, 1);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
