@@ -1,11 +1,10 @@
 // Vector search under a filter, with Milvus's policy: when few rows pass the filter, scan just
 // those rows exactly (cheaper than walking an index that mostly rejects, and exact); otherwise
-// search inside the index with the bitset as the allow callback, widening the search (HNSW ef,
-// IVF nprobe) as the filter gets more selective so recall holds.
+// search inside the index with the bitset as the allow callback, widening IVF's nprobe as the
+// filter gets more selective so recall holds.
 
 import { dot, keyFunction, TopK } from '../index/distance';
-import type { LabelFilter, MetricType, SearchHits, SearchParams, VectorIndex } from '../index/types';
-import { DEFAULT_EF } from '../index/hnsw';
+import type { IndexType, LabelFilter, MetricType, SearchHits, SearchParams, VectorIndex } from '../index/types';
 import { DEFAULT_NPROBE } from '../index/ivfFlat';
 
 /**
@@ -59,12 +58,22 @@ export interface FilteredSearchRequest {
 }
 
 /**
- * Up to this many allowed rows, an exact scan wins: Milvus's "bitset + brute force" path.
- * Measured on 100k × 384 (bench/RESULTS.md): scanning 2% of rows costs about what an
- * HNSW search that must skip 98% of the nodes it visits does, and it is exact.
+ * hnswlib's filtered search visits about ef / s nodes (s = allowed / rows), calling back into JS
+ * for each, while an exact scan of the allowed rows costs s · n distances: they break even near
+ * s² · n = HNSW_BREAK_EVEN. Measured on 30k × 384 (bench/RESULTS.md): HNSW filtered wins from
+ * about 15% allowed, the exact scan below — so break-even ≈ 0.15² × 30000 ≈ 700.
  */
-export function bruteForceThreshold(count: number, k: number): number {
-  return Math.max(2000, k * 50, Math.ceil(count * 0.02));
+const HNSW_BREAK_EVEN = 700;
+
+/**
+ * Up to this many allowed rows an exact scan wins (Milvus's "bitset + brute force" path): for
+ * HNSW √(700 · n) rows (8.4k of 100k, 26k of 1M); for IVF, whose list scan skips disallowed
+ * rows cheaply, 2% of rows; never fewer than max(2000, 50·k).
+ */
+export function bruteForceThreshold(indexType: IndexType, count: number, k: number): number {
+  const floor = Math.max(2000, k * 50);
+  if (indexType === 'HNSW') return Math.max(floor, Math.ceil(Math.sqrt(HNSW_BREAK_EVEN * count)));
+  return Math.max(floor, Math.ceil(count * 0.02));
 }
 
 function popcount(bits: Uint8Array, count: number): number {
@@ -74,9 +83,11 @@ function popcount(bits: Uint8Array, count: number): number {
 }
 
 /**
- * With a filter of selectivity s (allowed / rows), the graph or lists hold a fraction s of
- * usable candidates, so the search widens by 1/√s (capped): measured to keep recall@10 ≥ 0.95
- * at 10% selectivity without paying the full 1/s.
+ * IVF with a filter of selectivity s: each probed list holds a fraction s of usable rows, so
+ * probe 1/√s times more lists (capped); skipping a disallowed row costs one bitset read.
+ * HNSW needs no such widening: hnswlib counts only allowed nodes toward ef and keeps walking
+ * until it has ef of them (measured recall@10 1.000 at 10–30% with ef=64; doubling ef there
+ * only doubled the cost).
  */
 function widen(base: number, selectivity: number, cap: number): number {
   if (selectivity >= 0.5) return base;
@@ -90,11 +101,10 @@ export function filteredSearch(req: FilteredSearchRequest): SearchHits {
   if (!allow) return index.search(query, k, params);
   const allowed = req.allowCount ?? popcount(allow, count);
   if (allowed === 0) return { labels: [], distances: [] };
-  if (allowed <= bruteForceThreshold(count, k) && allowed < count) {
+  if (allowed <= bruteForceThreshold(index.type, count, k) && allowed < count) {
     return exactSearch(vectors.subarray(0, count * index.dim), index.dim, index.metric, query, k, allow);
   }
   const selectivity = allowed / count;
-  if (index.type === 'HNSW') params.ef = widen(Math.max(params.ef ?? DEFAULT_EF, k), selectivity, Math.max(allowed, k));
   if (index.type === 'IVF_FLAT' || index.type === 'IVF_PQ') params.nprobe = widen(params.nprobe ?? DEFAULT_NPROBE, selectivity, 65536);
   const pass: LabelFilter = (label) => allow[label] === 1;
   return index.search(query, k, params, allowed === count ? undefined : pass);
