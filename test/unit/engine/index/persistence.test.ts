@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { EngineError } from '../../../../src/engine/errors';
-import { loadIndex } from '../../../../src/engine/index/factory';
+import { createIndex, loadIndex } from '../../../../src/engine/index/factory';
 import type { IndexSpec, VectorIndex } from '../../../../src/engine/index/types';
 import { clusteredDataset } from '../../../support/synthetic';
 import { buildIndex } from '../../../support/buildIndex';
@@ -54,6 +54,19 @@ describe('index files', () => {
         assert.deepEqual(loaded.search(q, 10, params), index.search(q, 10, params));
       }
     });
+  });
+
+  it('an empty index (a segment with no rows) saves and loads', async () => {
+    for (const spec of specs) {
+      const index = createIndex(spec, dim);
+      if (index.needsTraining) index.train(new Float32Array(0));
+      index.add(new Uint32Array(0), new Float32Array(0));
+      const file = path.join(dir, `empty-${spec.indexType}.idx`);
+      await index.save(file);
+      const loaded = await loadIndex(file, spec, dim);
+      assert.equal(loaded.size, 0);
+      assert.deepEqual(loaded.search(queries.subarray(0, dim), 3), { labels: [], distances: [] });
+    }
   });
 
   it('FLAT/IVF files describe themselves: loading without a spec works', async () => {
