@@ -44,6 +44,10 @@ export class ServerClient implements vscode.Disposable {
         options: { execArgv: ['--nolazy', '--inspect=6012'] },
       },
     };
+    // VS Code hands out these folders but does not create them; the server may rely on them.
+    for (const dir of [this.context.globalStorageUri, this.context.storageUri]) {
+      if (dir) await vscode.workspace.fs.createDirectory(dir);
+    }
     const initializationOptions: InitializationOptions = {
       settings,
       globalStoragePath: this.context.globalStorageUri.fsPath,

@@ -241,6 +241,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+      env: env as Record<string, string>, // its HOME too, so it leaves nothing in ~/.config
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);

@@ -2,6 +2,8 @@
 // scanned or embedded; the status bar and a notification say why. Granting trust starts it.
 
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import type { IndexStatus } from '../../src/protocol/requests';
 import { withCodeServer } from './harness';
@@ -26,6 +28,12 @@ test('untrusted workspace: indexing is off until trusted', { timeout: 180_000 },
     assert.equal(out.serverRunning, false, 'the server must not run in an untrusted workspace');
     assert.equal(out.status.state, 'untrusted');
     assert.equal(out.status.files, 0);
+    // Nothing was written where the index lives (the extension's storageUri).
+    const storage = path.join(s.userDataDir, 'User', 'workspaceStorage');
+    const indexDirs = fs.existsSync(storage)
+      ? fs.readdirSync(storage).filter((d) => fs.existsSync(path.join(storage, d, 'loupe-dev.loupe')))
+      : [];
+    assert.deepEqual(indexDirs, [], 'an index folder was created in an untrusted workspace');
 
     // Control commands refuse, with the same explanation.
     await s.runCommand('Loupe: Reindex Workspace');
@@ -40,6 +48,8 @@ test('untrusted workspace: indexing is off until trusted', { timeout: 180_000 },
     await s.statusBarItem('Loupe: ready').waitFor({ timeout: 60_000 });
     const after = await s.waitForOut<StatusOut>('status.json', (o) => o.serverRunning, 15_000, 'server running');
     assert.equal(after.trusted, true);
+    const created = fs.readdirSync(storage).filter((d) => fs.existsSync(path.join(storage, d, 'loupe-dev.loupe')));
+    assert.equal(created.length, 1, 'once trusted, the server keeps its index in storageUri');
     await s.screenshot('untrusted-then-trusted');
   });
 });
