@@ -1,9 +1,10 @@
 // An image is one 'image' chunk carrying its width and height. Sharp reads everything but BMP,
-// which libvips does not decode; for BMP the header gives the size, and the image embedder must
-// convert it itself. Decompression bombs and truncated files are skipped with a reason.
+// which libvips does not decode; for BMP our own decoder's header check gives the size (the CLIP
+// embedder decodes the pixels with it too). Decompression bombs and truncated files are skipped with a reason.
 
 import * as path from 'node:path';
 import sharp = require('sharp');
+import { BmpError, readBmpHeader } from '../embed/bmp';
 import type { ChunkResult } from './types';
 import { createHash } from 'node:crypto';
 
@@ -69,39 +70,13 @@ async function decodeWithSharp(bytes: Buffer): Promise<Measured> {
   }
 }
 
-/** BITMAPINFOHEADER or BITMAPCOREHEADER; also checks the pixel data is all there. */
+/** The BMP decoder's own header checks: what it cannot decode is skipped here, with its reason. */
 export function readBmpSize(bytes: Buffer): Measured {
-  if (bytes.length < 26 || bytes.toString('latin1', 0, 2) !== 'BM') {
-    return { reason: 'unreadable', message: 'not a BMP file (bad header)' };
+  try {
+    const { width, height } = readBmpHeader(bytes, MAX_IMAGE_PIXELS);
+    return { width, height, format: 'bmp' };
+  } catch (err) {
+    if (err instanceof BmpError) return { reason: err.reason, message: err.message };
+    throw err;
   }
-  const dataOffset = bytes.readUInt32LE(10);
-  const headerSize = bytes.readUInt32LE(14);
-  let width: number;
-  let height: number;
-  let bitsPerPixel: number;
-  let compression = 0;
-  if (headerSize === 12) {
-    width = bytes.readUInt16LE(18);
-    height = bytes.readUInt16LE(20);
-    bitsPerPixel = bytes.length >= 26 ? bytes.readUInt16LE(24) : 0;
-  } else if (headerSize >= 40 && bytes.length >= 34) {
-    width = bytes.readInt32LE(18);
-    height = Math.abs(bytes.readInt32LE(22)); // negative height = top-down rows
-    bitsPerPixel = bytes.readUInt16LE(28);
-    compression = bytes.readUInt32LE(30);
-  } else {
-    return { reason: 'unreadable', message: `BMP header truncated or unknown (size ${headerSize})` };
-  }
-  if (width <= 0 || height <= 0) return { reason: 'unreadable', message: `BMP has invalid size ${width}×${height}` };
-  if (width * height > MAX_IMAGE_PIXELS) {
-    return { reason: 'too-large', message: `image over ${MAX_IMAGE_PIXELS / 1e6} MP (${width}×${height})` };
-  }
-  // Uncompressed (BI_RGB / BI_BITFIELDS) rows are padded to 4 bytes; compressed sizes vary.
-  if ((compression === 0 || compression === 3) && bitsPerPixel > 0) {
-    const rowBytes = Math.ceil((width * bitsPerPixel) / 32) * 4;
-    if (bytes.length < dataOffset + rowBytes * height) {
-      return { reason: 'unreadable', message: 'BMP pixel data is truncated' };
-    }
-  }
-  return { width, height, format: 'bmp' };
 }

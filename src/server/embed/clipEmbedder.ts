@@ -1,11 +1,13 @@
 // CLIP: text and images in one vector space, so a sentence finds pictures. Two ONNX towers
 // (onnx/text_model.onnx, onnx/vision_model.onnx) through transformers.js; outputs normalised.
+import * as fs from 'node:fs/promises';
 import { checkTexts, inBatches, rows } from './batching';
+import { decodeBmp, isBmp } from './bmp';
 import { EmbedError, describeError } from './errors';
 import { DEFAULT_CLIP_MODEL, loadModel, type ModelSourceOptions } from './modelSource';
 import { DTYPE_SUFFIX, sessionOptions, transformers, type ModelRuntimeSettings } from './transformers';
 
-/** An image to embed: a file on disk, or its encoded bytes (PNG, JPEG, WebP, GIF, …). */
+/** An image to embed: a file on disk, or its encoded bytes (PNG, JPEG, WebP, GIF, BMP, …). */
 export type ImageInput = { path: string } | { bytes: Uint8Array };
 
 /** modelId defaults to Xenova/clip-vit-base-patch32, dtype to q8, batchSize to 16. */
@@ -91,13 +93,26 @@ export class ClipEmbedder {
 
 async function decode(image: ImageInput, index: number): Promise<RawImage> {
   const what = image && 'path' in image ? `image ${index} (${image.path})` : `image ${index}`;
-  try {
-    if (image && 'path' in image && typeof image.path === 'string') return await transformers.RawImage.read(image.path);
-    if (image && 'bytes' in image && image.bytes instanceof Uint8Array) {
-      return await transformers.RawImage.fromBlob(new Blob([image.bytes]));
+  let bytes: Uint8Array;
+  if (image && 'path' in image && typeof image.path === 'string') {
+    try {
+      bytes = await fs.readFile(image.path);
+    } catch (err) {
+      throw new EmbedError('bad-input', `${what} could not be decoded: ${describeError(err)}`);
     }
+  } else if (image && 'bytes' in image && image.bytes instanceof Uint8Array) {
+    bytes = image.bytes;
+  } else {
+    throw new EmbedError('bad-input', `${what} must be {path: string} or {bytes: Buffer}`);
+  }
+  try {
+    // libvips (behind RawImage) has no BMP reader: decode those to RGB ourselves.
+    if (isBmp(bytes)) {
+      const { data, width, height } = decodeBmp(bytes);
+      return new transformers.RawImage(data, width, height, 3);
+    }
+    return await transformers.RawImage.fromBlob(new Blob([bytes]));
   } catch (err) {
     throw new EmbedError('bad-input', `${what} could not be decoded: ${describeError(err)}`);
   }
-  throw new EmbedError('bad-input', `${what} must be {path: string} or {bytes: Buffer}`);
 }
