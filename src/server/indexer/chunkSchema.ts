@@ -3,10 +3,9 @@
 //
 // Vector fields exist only for models that loaded: each present vector field is filled with a
 // real embedding in every row (never a placeholder). The model id is kept in the field's
-// description, so an index built with another model is recognised and rebuilt.
+// description, so an index built with another model is recognised (store/schemaCheck.ts) and rebuilt.
 
 import { createHash } from 'node:crypto';
-import type { CreateCollectionOptions } from '../../engine/database';
 import type { CollectionSchema, FieldSchema } from '../../engine/schema/types';
 
 export const CHUNK_COLLECTION = 'loupe_chunks';
@@ -103,28 +102,8 @@ export function chunkSchema(models: ChunkModels): CollectionSchema {
   };
 }
 
-/** HNSW with cosine similarity on each dense field (embeddings are unit length). */
-export function chunkIndexes(models: ChunkModels): NonNullable<CreateCollectionOptions['indexes']> {
-  const hnsw = { indexType: 'HNSW', metricType: 'COSINE', params: { M: 16, efConstruction: 200 } } as const;
-  const out: NonNullable<CreateCollectionOptions['indexes']> = [];
-  if (models.text) out.push({ fieldName: F.textVector, indexName: 'text_vector_hnsw', ...hnsw });
-  if (models.image) out.push({ fieldName: F.imageVector, indexName: 'image_vector_hnsw', ...hnsw });
-  return out;
-}
-
-/** True when a stored collection's schema was made by chunkSchema(models) for these models. */
-export function schemaMatches(stored: CollectionSchema, models: ChunkModels): boolean {
-  if (stored.description !== SCHEMA_DESCRIPTION) return false;
-  const expected = chunkSchema(models).fields;
-  if (stored.fields.length !== expected.length) return false;
-  return expected.every((want) => {
-    const have = stored.fields.find((f) => f.name === want.name);
-    return !!have && have.dataType === want.dataType && have.dim === want.dim && have.description === want.description;
-  });
-}
-
 /** Which models a stored schema was built with (for a search-only open). */
-export function modelsOfSchema(stored: CollectionSchema): ChunkModels {
+export function modelsOfSchema(stored: { fields: ReadonlyArray<{ name: string; dim?: number; description?: string }> }): ChunkModels {
   const read = (name: string): VectorModel | undefined => {
     const f = stored.fields.find((x) => x.name === name);
     const id = f?.description?.replace(/^(text|image) model /, '');

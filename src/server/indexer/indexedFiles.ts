@@ -2,8 +2,8 @@
 // the plan, and the numbers in the status. Loaded once from the collection, then kept in step
 // with every write, so no status or plan needs a full scan of the rows.
 
-import type { Collection } from '../../engine/collection';
 import type { JsonValue, Row } from '../../engine/schema/types';
+import type { StoreFilter, VectorStore } from '../store/vectorStore';
 import type { StoredVectors } from './chunkRows';
 import { F, type ChunkRow } from './chunkSchema';
 import type { FileSkip } from './indexState';
@@ -36,10 +36,10 @@ export class IndexedFiles {
   }
 
   /** `rowless`: files known to have no rows (from the index state file). */
-  static async load(collection: Collection, rowless: readonly RowlessFile[] = []): Promise<IndexedFiles> {
+  static async load(store: VectorStore, rowless: readonly RowlessFile[] = []): Promise<IndexedFiles> {
     const files = new IndexedFiles();
     for (const f of rowless) files.entries.set(fileKey(f.folder, f.path), { ...f, chunks: 0, images: 0 });
-    const rows = await collection.query({ filter: `${F.path} != ""`, outputFields: [F.path, F.folder, F.fileHash, F.kind] });
+    const rows = await queryAll(store, { filter: `${F.path} != ""` }, [F.path, F.folder, F.fileHash, F.kind]);
     for (const row of rows) {
       const k = fileKey(row[F.folder] as string, row[F.path] as string);
       let e = files.entries.get(k);
@@ -108,7 +108,7 @@ export class IndexedFiles {
   }
 
   /** One query for the stored rows of a group of files (only those known to have rows). */
-  async storedRows(collection: Collection, files: ReadonlyArray<{ folder: string; path: string }>): Promise<StoredRows> {
+  async storedRows(store: VectorStore, files: ReadonlyArray<{ folder: string; path: string }>, vectorFields: readonly string[]): Promise<StoredRows> {
     const byFolder = new Map<string, string[]>();
     for (const f of files) {
       if ((this.get(f.folder, f.path)?.chunks ?? 0) === 0) continue;
@@ -125,12 +125,7 @@ export class IndexedFiles {
         params[`folder${i}`] = folder;
         params[`paths${i}`] = paths;
       });
-      const vectorFields = collection.schema.fields.filter((f) => f.dataType === 'FloatVector').map((f) => f.name);
-      rows = await collection.query({
-        filter: clauses.join(' or '),
-        filterParams: params,
-        outputFields: [F.folder, F.path, F.contentHash, ...vectorFields],
-      });
+      rows = await queryAll(store, { filter: clauses.join(' or '), filterParams: params }, [F.folder, F.path, F.contentHash, ...vectorFields]);
     }
     return {
       ids: () => rows.map((r) => r[F.id] as string),
@@ -139,12 +134,31 @@ export class IndexedFiles {
         for (const r of rows) {
           if (r[F.folder] !== folder || r[F.path] !== path) continue;
           const v: StoredVectors = {};
-          if (r[F.textVector]) v.text_vector = r[F.textVector] as Float32Array;
-          if (r[F.imageVector]) v.image_vector = r[F.imageVector] as Float32Array;
+          // Float32Array from the embedded engine, number[] from a Milvus server.
+          if (r[F.textVector]) v.text_vector = r[F.textVector] as Float32Array | number[];
+          if (r[F.imageVector]) v.image_vector = r[F.imageVector] as Float32Array | number[];
           out.set(r[F.contentHash] as string, v);
         }
         return out;
       },
     };
   }
+}
+
+/** Milvus answers at most this many rows per query (limit + offset). */
+const PAGE = 16_384;
+const HEX = '0123456789abcdef';
+
+/**
+ * Every matching row, however many: a query that comes back full is split by the first hex
+ * digits of content_hash (a sha256 prefix, so the parts are near equal) until each part fits.
+ */
+async function queryAll(store: VectorStore, where: StoreFilter, outputFields: string[], prefix = ''): Promise<Row[]> {
+  // The prefix is hex digits only, so it is safe as a literal.
+  const filter = prefix ? `(${where.filter}) and ${F.contentHash} like "${prefix}%"` : (where.filter as string);
+  const rows = await store.query({ filter, ...(where.filterParams ? { filterParams: where.filterParams } : {}), outputFields, limit: PAGE });
+  if (rows.length < PAGE || prefix.length >= 4) return rows;
+  const out: Row[] = [];
+  for (const d of HEX) out.push(...(await queryAll(store, where, outputFields, prefix + d)));
+  return out;
 }

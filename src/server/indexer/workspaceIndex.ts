@@ -1,5 +1,7 @@
-// A workspace's index: file → chunk → vector → segment, and the searches over it. It owns the
-// database under a data directory and the embedding models; the LSP handlers and the CLI drive it.
+// A workspace's index: file → chunk → vector → store, and the searches over it. It owns the
+// VectorStore (the embedded engine under a data directory, or a Milvus server) and the embedding
+// models; the LSP handlers and the CLI drive it. When a Milvus server is down or refuses us, a
+// pass waits and retries with backoff (storeOutage.ts), then re-plans from hashes.
 //
 // A full pass is scan → plan (diff by hash) → per group of files: chunk, embed what changed,
 // replace the files' rows → flush. Edits go through updateFile/removeFile one file at a time.
@@ -8,18 +10,20 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Database } from '../../engine/database';
-import type { Collection } from '../../engine/collection';
 import type { HitsResult, IndexStatus, SearchHitView, SearchImageParams, SearchParams, SimilarParams, SkipReason } from '../../protocol/requests';
 import { chunkFileWithReport } from '../chunk';
 import { WorkspaceScanner } from '../scan/scanner';
 import { asHitsResult, searchChunks, searchContextFor, searchImages, similarChunks, type SearchContext } from '../search/chunkSearch';
-import { CHUNK_COLLECTION, chunkIndexes, chunkSchema, fileHash, modelsOfSchema, schemaMatches } from './chunkSchema';
+import { openStore, type StoreSettings } from '../store/openStore';
+import { StoreError, StoreSchemaError } from '../store/storeErrors';
+import type { VectorStore } from '../store/vectorStore';
+import { F, fileHash, type ChunkModels } from './chunkSchema';
 import { emptyCounters, rowsForUnits, type EmbedCounters, type FileUnit, type UnitRows } from './chunkRows';
 import { IndexedFiles } from './indexedFiles';
-import { databaseDir, protocolSkipReason, readIndexState, writeIndexState, type FileSkip, type IndexState } from './indexState';
+import { protocolSkipReason, readIndexState, writeIndexState, type FileSkip, type IndexState } from './indexState';
 import { IndexModels, type ModelSettings } from './models';
 import { planIndex } from './plan';
+import { isStoreOutage, outageStatus, retryDelay } from './storeOutage';
 
 export interface WorkspaceIndexOptions {
   folders: Array<{ name: string; absPath: string }>;
@@ -35,6 +39,10 @@ export interface WorkspaceIndexOptions {
   onWarning?: (message: string) => void;
   /** Flush this long after the last edit (default 5 s). */
   flushDelayMs?: number;
+  /** Where the rows live; default the embedded engine under dataDir. */
+  store?: StoreSettings;
+  /** First wait before retrying an unavailable store (default 1 s; doubles, up to 30×). */
+  retryDelayMs?: number;
 }
 
 export interface IndexProgress {
@@ -80,14 +88,20 @@ export class WorkspaceIndex {
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly overlays = new Map<string, string>();
   private readonly scanner: WorkspaceScanner;
+  /** The models the stored collection was built with; undefined until connected (or none stored). */
+  private stored: ChunkModels | undefined;
+  private files = IndexedFiles.empty();
+  private reused = false;
+  /** The collection is checked and `files` loaded from it; false after a store outage. */
+  private connected = false;
+  private closing = false;
+  private wakeRetry: (() => void) | undefined;
 
   private constructor(
     private readonly options: WorkspaceIndexOptions,
-    private readonly db: Database,
-    private collection: Collection | undefined,
+    private readonly store: VectorStore,
+    private readonly privateCollection: boolean,
     readonly models: IndexModels,
-    private readonly files: IndexedFiles,
-    readonly reusedIndex: boolean,
   ) {
     this.scanner = new WorkspaceScanner(options.folders, { exclude: options.exclude ?? [], maxFileSize: options.maxFileSize });
     const saved = readIndexState(options.dataDir);
@@ -97,31 +111,55 @@ export class WorkspaceIndex {
     }
   }
 
+  /** Opens the store; a Milvus server that is down or refuses us is retried by indexAll, not fatal. */
   static async open(options: WorkspaceIndexOptions): Promise<WorkspaceIndex> {
     const models = options.models instanceof IndexModels ? options.models : await IndexModels.load(options.models);
-    const db = await Database.open(databaseDir(options.dataDir), { readOnly: !!options.readOnly, onWarning: options.onWarning });
+    const { store, privateCollection } = await openStore(options.store ?? { backend: 'embedded' }, options);
+    const index = new WorkspaceIndex(options, store, privateCollection, models);
     try {
-      let collection = db.hasCollection(CHUNK_COLLECTION) ? db.collection(CHUNK_COLLECTION) : undefined;
-      let reused = !!collection && schemaMatches(collection.schema, models.schemaModels);
-      if (!options.readOnly && !reused) {
-        // Another model (or none) built it: its vectors cannot be compared with ours. Rebuild.
-        if (collection) await db.dropCollection(CHUNK_COLLECTION);
-        const wanted = models.schemaModels;
-        collection = await db.createCollection(CHUNK_COLLECTION, chunkSchema(wanted), { indexes: chunkIndexes(wanted) });
-        reused = false;
-      }
-      const rowless = reused ? (readIndexState(options.dataDir)?.rowlessFiles ?? []) : [];
-      const files = collection ? await IndexedFiles.load(collection, rowless) : IndexedFiles.empty();
-      return new WorkspaceIndex(options, db, collection, models, files, reused);
+      await index.connect();
     } catch (err) {
-      await db.close();
-      throw err;
+      if (privateCollection || options.readOnly || !isStoreOutage(err)) {
+        await store.close();
+        throw err;
+      }
+      const outage = outageStatus(err, retryDelay(0, options.retryDelayMs));
+      index.setState(outage.state, outage.message);
     }
+    return index;
+  }
+
+  get reusedIndex(): boolean {
+    return this.reused;
+  }
+
+  /** Checks (or creates) the collection for the loaded models and loads which files it holds. */
+  private async connect(): Promise<void> {
+    const wanted = this.models.schemaModels;
+    if (this.options.readOnly) {
+      this.stored = await this.store.storedModels();
+      this.reused = !!this.stored;
+    } else {
+      try {
+        this.reused = !(await this.store.ensureCollection(wanted)).created;
+      } catch (err) {
+        // Another model (or none) built it: its vectors cannot be compared with ours. Rebuild,
+        // but only a collection that is ours alone; a shared one waits for a person (outage).
+        if (!(err instanceof StoreSchemaError) || !this.privateCollection) throw err;
+        await this.store.dropCollection();
+        await this.store.ensureCollection(wanted);
+        this.reused = false;
+      }
+      this.stored = wanted;
+    }
+    const rowless = this.reused ? (readIndexState(this.options.dataDir)?.rowlessFiles ?? []) : [];
+    this.files = this.stored ? await IndexedFiles.load(this.store, rowless) : IndexedFiles.empty();
+    this.connected = true;
   }
 
   /** Scans the folders and brings the index up to date; a second call while one runs joins it. */
   indexAll(onProgress?: (p: IndexProgress) => void, token?: CancellationLike): Promise<IndexReport> {
-    this.running ??= this.runIndexAll(onProgress, token).finally(() => (this.running = undefined));
+    this.running ??= this.passUntilStored(onProgress, token).finally(() => (this.running = undefined));
     return this.running;
   }
 
@@ -129,7 +167,7 @@ export class WorkspaceIndex {
   async updateFile(absPath: string, text?: string): Promise<'indexed' | 'unchanged' | 'removed' | 'skipped'> {
     if (text === undefined) this.overlays.delete(absPath);
     else this.overlays.set(absPath, text);
-    return this.exclusive(async () => {
+    return this.orRetryLater(() => this.exclusive(async () => {
       const verdict = await this.scanner.checkFile(absPath);
       if ('skipped' in verdict) {
         const where = this.locate(absPath);
@@ -146,7 +184,7 @@ export class WorkspaceIndex {
       await this.writeGroup([{ ...file, bytes, hash }]);
       this.scheduleFlush();
       return 'indexed';
-    });
+    }));
   }
 
   /** Drops a file's rows, or every file under a folder that was deleted; returns rows removed. */
@@ -154,12 +192,12 @@ export class WorkspaceIndex {
     this.overlays.delete(absPath);
     const where = this.locate(absPath);
     if (!where) return 0;
-    return this.exclusive(async () => {
+    return this.orRetryLater(() => this.exclusive(async () => {
       const gone = this.files.under(where.folder, where.path);
       const n = await this.deleteFiles(gone);
       if (n > 0) this.scheduleFlush();
       return n;
-    });
+    }));
   }
 
   search(params: SearchParams): Promise<HitsResult> {
@@ -222,91 +260,125 @@ export class WorkspaceIndex {
   }
 
   async flush(): Promise<void> {
-    if (!this.collection || this.options.readOnly) return;
-    await this.collection.flush();
+    if (!this.connected || this.options.readOnly) return;
+    await this.store.flush();
     this.lastFlush = new Date().toISOString();
     this.emit();
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.resumeGate?.open();
+    this.wakeRetry?.();
     await this.running?.catch(() => undefined);
     await this.writes.catch(() => undefined);
-    await this.db.close();
+    await this.store.close();
     if (!(this.options.models instanceof IndexModels)) await this.models.close();
   }
 
   // ---- the full pass ------------------------------------------------------------------
 
-  private async runIndexAll(onProgress?: (p: IndexProgress) => void, token?: CancellationLike): Promise<IndexReport> {
-    if (!this.collection || this.options.readOnly) throw new Error('this index was opened read-only; it cannot be rebuilt');
-    const before = { ...this.counters };
-    const report: IndexReport = { scanned: 0, indexed: 0, unchanged: 0, deleted: 0, failed: 0, cancelled: false, embedded: emptyCounters() };
-    this.setState(this.resumeGate ? 'paused' : 'indexing', 'Scanning the workspace');
-    try {
-      const scan = await this.scanner.scan();
-      this.skipped = {};
-      this.skipExamples = [];
-      for (const [reason, n] of Object.entries(scan.skipped)) if (n) this.addSkip(protocolSkipReason(reason as never), n);
-      for (const [reason, paths] of Object.entries(scan.examples)) for (const p of paths) this.noteSkip(`${p}: ${reason}`);
-      const onDisk = [];
-      for (const file of scan.files) {
-        const bytes = await this.readFile(file.absPath).catch(() => undefined);
-        if (bytes) onDisk.push({ ...file, path: file.relPath, hash: fileHash(bytes) });
-        else this.addSkip('unreadable', 1);
-      }
-      report.scanned = onDisk.length;
-      const plan = planIndex(onDisk, this.files.list());
-      report.unchanged = plan.unchanged.length;
-      for (const f of plan.unchanged) {
-        const skip = this.files.get(f.folder, f.path)?.skip;
-        if (skip) this.countSkip(f, skip);
-      }
-      await this.exclusive(() => this.deleteFiles(plan.toDelete));
-      report.deleted = plan.toDelete.length;
-      const total = plan.toIndex.length;
-      this.progress = { done: 0, total };
-      this.setState(this.resumeGate ? 'paused' : 'indexing', total ? `Indexing ${total} file(s)` : undefined);
-      for (let start = 0; start < total; ) {
-        if (this.resumeGate) await this.resumeGate.promise;
-        if (token?.isCancellationRequested) {
-          report.cancelled = true;
-          break;
+  /** Full passes until one completes: a store outage pauses, waits with backoff, reconnects, re-plans. */
+  private async passUntilStored(onProgress?: (p: IndexProgress) => void, token?: CancellationLike): Promise<IndexReport> {
+    if (this.options.readOnly) throw new Error('this index was opened read-only; it cannot be rebuilt');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (!this.connected) await this.connect();
+        return await this.runIndexAll(onProgress, token);
+      } catch (err) {
+        this.progress = undefined;
+        if (!isStoreOutage(err) || this.closing) {
+          this.setState('error', `Indexing failed: ${(err as Error).message}`);
+          throw err;
         }
-        const group = plan.toIndex.slice(start, start + GROUP_FILES);
-        start += group.length;
-        const written = await this.exclusive(async () => {
-          const withBytes = [];
-          for (const f of group) {
-            const bytes = await this.readFile(f.absPath).catch(() => undefined);
-            if (bytes) withBytes.push({ ...f, bytes, hash: fileHash(bytes) });
-            else this.addSkip('unreadable', 1);
-          }
-          return this.writeGroup(withBytes);
+        // What the store holds may have changed while we were away: reload it on reconnect.
+        this.connected = false;
+        const delay = retryDelay(attempt, this.options.retryDelayMs);
+        const outage = outageStatus(err, delay);
+        this.setState(outage.state, outage.message);
+        this.options.onWarning?.(outage.message);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.wakeRetry = () => (clearTimeout(timer), resolve());
         });
-        report.indexed += written.indexed;
-        report.failed += written.failed;
-        this.progress = { done: start, total };
-        onProgress?.({ done: start, total, current: `${group[group.length - 1].folder}/${group[group.length - 1].path}` });
-        this.emit();
+        this.wakeRetry = undefined;
+        if (this.closing || token?.isCancellationRequested) throw err;
       }
-      await this.flush();
-      await this.saveState();
-      for (const k of Object.keys(report.embedded) as Array<keyof EmbedCounters>) report.embedded[k] = this.counters[k] - before[k];
-      this.progress = undefined;
-      this.setState(this.resumeGate ? 'paused' : 'ready', report.cancelled ? 'Indexing was cancelled; run reindex to finish.' : undefined);
-      return report;
+    }
+  }
+
+  /** An edit the store could not take is picked up by a retrying full pass once it is back. */
+  private async orRetryLater<T>(edit: () => Promise<T>): Promise<T> {
+    try {
+      if (!this.connected) throw new StoreError(this.store.description, 'not connected yet');
+      return await edit();
     } catch (err) {
-      this.progress = undefined;
-      this.setState('error', `Indexing failed: ${(err as Error).message}`);
+      if ((isStoreOutage(err) || !this.connected) && !this.options.readOnly && !this.closing) void this.indexAll().catch(() => undefined);
       throw err;
     }
   }
 
+  private async runIndexAll(onProgress?: (p: IndexProgress) => void, token?: CancellationLike): Promise<IndexReport> {
+    const before = { ...this.counters };
+    const report: IndexReport = { scanned: 0, indexed: 0, unchanged: 0, deleted: 0, failed: 0, cancelled: false, embedded: emptyCounters() };
+    this.setState(this.resumeGate ? 'paused' : 'indexing', 'Scanning the workspace');
+    const scan = await this.scanner.scan();
+    this.skipped = {};
+    this.skipExamples = [];
+    for (const [reason, n] of Object.entries(scan.skipped)) if (n) this.addSkip(protocolSkipReason(reason as never), n);
+    for (const [reason, paths] of Object.entries(scan.examples)) for (const p of paths) this.noteSkip(`${p}: ${reason}`);
+    const onDisk = [];
+    for (const file of scan.files) {
+      const bytes = await this.readFile(file.absPath).catch(() => undefined);
+      if (bytes) onDisk.push({ ...file, path: file.relPath, hash: fileHash(bytes) });
+      else this.addSkip('unreadable', 1);
+    }
+    report.scanned = onDisk.length;
+    const plan = planIndex(onDisk, this.files.list());
+    report.unchanged = plan.unchanged.length;
+    for (const f of plan.unchanged) {
+      const skip = this.files.get(f.folder, f.path)?.skip;
+      if (skip) this.countSkip(f, skip);
+    }
+    await this.exclusive(() => this.deleteFiles(plan.toDelete));
+    report.deleted = plan.toDelete.length;
+    const total = plan.toIndex.length;
+    this.progress = { done: 0, total };
+    this.setState(this.resumeGate ? 'paused' : 'indexing', total ? `Indexing ${total} file(s)` : undefined);
+    for (let start = 0; start < total; ) {
+      if (this.resumeGate) await this.resumeGate.promise;
+      if (token?.isCancellationRequested) {
+        report.cancelled = true;
+        break;
+      }
+      const group = plan.toIndex.slice(start, start + GROUP_FILES);
+      start += group.length;
+      const written = await this.exclusive(async () => {
+        const withBytes = [];
+        for (const f of group) {
+          const bytes = await this.readFile(f.absPath).catch(() => undefined);
+          if (bytes) withBytes.push({ ...f, bytes, hash: fileHash(bytes) });
+          else this.addSkip('unreadable', 1);
+        }
+        return this.writeGroup(withBytes);
+      });
+      report.indexed += written.indexed;
+      report.failed += written.failed;
+      this.progress = { done: start, total };
+      onProgress?.({ done: start, total, current: `${group[group.length - 1].folder}/${group[group.length - 1].path}` });
+      this.emit();
+    }
+    await this.flush();
+    await this.saveState();
+    for (const k of Object.keys(report.embedded) as Array<keyof EmbedCounters>) report.embedded[k] = this.counters[k] - before[k];
+    this.progress = undefined;
+    this.setState(this.resumeGate ? 'paused' : 'ready', report.cancelled ? 'Indexing was cancelled; run reindex to finish.' : undefined);
+    return report;
+  }
+
   /** Chunks, embeds and writes a group of files; a file that fails is skipped, not fatal. */
   private async writeGroup(group: Array<{ folder: string; relPath: string; absPath: string; mtimeMs: number; size: number; bytes: Buffer; hash: string }>): Promise<{ indexed: number; failed: number }> {
-    const collection = this.collection as Collection;
     const units: FileUnit[] = [];
     const skips = new Map<FileUnit, FileSkip>();
     let failed = 0;
@@ -316,7 +388,8 @@ export class WorkspaceIndex {
       units.push(unit);
       if (result.skipped) skips.set(unit, { reason: protocolSkipReason(result.skipped.reason), message: result.skipped.message });
     }
-    const old = await this.files.storedRows(collection, units);
+    const vectorFields = [this.stored?.text ? F.textVector : '', this.stored?.image ? F.imageVector : ''].filter(Boolean);
+    const old = await this.files.storedRows(this.store, units, vectorFields);
     for (const u of units) u.reuse = old.vectorsOf(u.folder, u.path);
     // Model calls for the whole group at once; if a text batch fails, retry file by file.
     let results: UnitRows[];
@@ -329,7 +402,7 @@ export class WorkspaceIndex {
       }
     }
     const ids = old.ids();
-    if (ids.length) await collection.delete({ ids });
+    if (ids.length) await this.store.delete({ ids });
     for (const [i, u] of units.entries()) {
       const result = results[i];
       const rows = 'rows' in result ? result.rows : [];
@@ -337,7 +410,7 @@ export class WorkspaceIndex {
         failed++;
         skips.set(u, { reason: 'error', message: `could not be embedded (${result.error})` });
       }
-      if (rows.length) await collection.insert(rows as unknown as Array<Record<string, unknown>>);
+      if (rows.length) await this.store.upsert(rows);
       const skip = skips.get(u);
       this.files.set(u.folder, u.path, u.hash, rows, skip);
       if (skip) this.countSkip(u, skip);
@@ -346,12 +419,10 @@ export class WorkspaceIndex {
   }
 
   private async deleteFiles(files: ReadonlyArray<{ folder: string; path: string }>): Promise<number> {
-    const collection = this.collection;
-    if (!collection || files.length === 0) return 0;
+    if (files.length === 0) return 0;
     let n = 0;
     for (const f of files) {
-      const r = await collection.delete({ filter: 'path == {path} and folder == {folder}', filterParams: { path: f.path, folder: f.folder } });
-      n += r.deleteCount;
+      n += await this.store.delete({ filter: 'path == {path} and folder == {folder}', filterParams: { path: f.path, folder: f.folder } });
       this.files.remove(f.folder, f.path);
     }
     this.emit();
@@ -361,12 +432,18 @@ export class WorkspaceIndex {
   // ---- helpers ------------------------------------------------------------------------
 
   private searchContext(): SearchContext {
-    if (!this.collection) throw new Error(`nothing is indexed in ${this.options.dataDir} yet; index the folder first`);
-    return searchContextFor(this.collection, this.models, this.options.folders);
+    if (!this.connected) throw new StoreError(this.store.description, `not reachable now (${this.message ?? 'connecting'})`);
+    if (!this.stored) throw new Error(`nothing is indexed in ${this.store.description} yet; index the folder first`);
+    return searchContextFor(this.store, this.stored, this.models, this.options.folders);
   }
 
   private async timed(run: () => Promise<SearchHitView[]>): Promise<HitsResult> {
-    const result = await asHitsResult(run);
+    const started = performance.now();
+    const result = await asHitsResult(run).catch((err: unknown) => {
+      // A store that is down or refuses us: the searcher sees why, as for a bad query.
+      if (!(err instanceof StoreError)) throw err;
+      return { hits: [], tookMs: Math.round(performance.now() - started), error: { message: err.message } };
+    });
     this.latencies.push(result.tookMs);
     if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
     return result;
@@ -404,8 +481,8 @@ export class WorkspaceIndex {
       version: 1,
       folders: this.options.folders,
       ...(settings?.modelPath ? { modelPath: path.resolve(settings.modelPath) } : {}),
-      textModel: modelsOfSchema(this.collection!.schema).text?.modelId ?? settings?.textModel ?? '',
-      imageModel: modelsOfSchema(this.collection!.schema).image?.modelId ?? settings?.imageModel ?? '',
+      textModel: this.stored?.text?.modelId ?? settings?.textModel ?? '',
+      imageModel: this.stored?.image?.modelId ?? settings?.imageModel ?? '',
       lastIndexed: new Date().toISOString(),
       skipped: this.skipped,
       skipExamples: this.skipExamples,

@@ -1,14 +1,14 @@
 // The searches over the chunk collection: hybrid (BM25 + dense, fused with RRF), semantic,
-// text, image (CLIP) and "more like this". Each turns a request into engine calls and the
-// engine's hits into the views the UI shows.
+// text, image (CLIP) and "more like this". Each turns a request into VectorStore calls (the
+// embedded engine or a Milvus server, alike) and the store's hits into the views the UI shows.
 
-import type { SearchHit } from '../../engine/api';
-import type { Collection } from '../../engine/collection';
 import { compileFilter } from '../../engine/expr';
-import type { Row } from '../../engine/schema/types';
+import type { CollectionSchema, Row } from '../../engine/schema/types';
 import type { HitsResult, SearchHitView, SearchImageParams, SearchParams } from '../../protocol/requests';
-import { F, modelsOfSchema, type VectorModel } from '../indexer/chunkSchema';
+import { F, type ChunkModels, type VectorModel } from '../indexer/chunkSchema';
 import type { IndexModels } from '../indexer/models';
+import { storeSchema } from '../store/chunkCollection';
+import type { StoreHit, VectorStore } from '../store/vectorStore';
 import { hitView, matchedTerms } from './hitView';
 import { parseQueryShortcuts } from './queryShortcuts';
 
@@ -19,9 +19,11 @@ const RRF_K = 60;
 
 const OUTPUT = [F.path, F.folder, F.language, F.kind, F.symbol, F.startLine, F.endLine, F.text];
 
-/** What a search needs: the collection, the models, and which vector fields match the models. */
+/** What a search needs: the store, the models, and which vector fields match the models. */
 export interface SearchContext {
-  collection: Collection;
+  store: VectorStore;
+  /** The stored collection's schema, to check a typed filter before it is sent. */
+  schema: CollectionSchema;
   models: IndexModels;
   /** text_vector / image_vector exist and were made by the loaded models. */
   vectors: { text: boolean; image: boolean };
@@ -32,13 +34,13 @@ export interface SearchContext {
   imageOff?: string;
 }
 
-/** The context for a collection: a vector field is searched only if the loaded model made it. */
+/** The context for a store: a vector field is searched only if the loaded model made it. */
 export function searchContextFor(
-  collection: Collection,
+  store: VectorStore,
+  stored: ChunkModels,
   models: IndexModels,
   folders: ReadonlyArray<{ name: string; absPath: string }>,
 ): SearchContext {
-  const stored = modelsOfSchema(collection.schema);
   const loaded = models.schemaModels;
   const same = (a?: VectorModel, b?: VectorModel) => !!a && !!b && a.modelId === b.modelId && a.dim === b.dim;
   const text = same(stored.text, loaded.text);
@@ -46,7 +48,8 @@ export function searchContextFor(
   const missing = (role: 'semantic' | 'image') =>
     `${role} search is off: the index was built without the ${role === 'semantic' ? 'text' : 'image'} model loaded now (or with another one)`;
   return {
-    collection,
+    store,
+    schema: storeSchema(stored),
     models,
     vectors: { text, image },
     folderPaths: new Map(folders.map((f) => [f.name, f.absPath])),
@@ -80,34 +83,26 @@ export async function searchChunks(ctx: SearchContext, params: SearchParams, now
   if (text.trim() === '') {
     if (!filter) throw new UserQueryError('type something to search for, or a filter such as lang:ts kind:function');
     // Only filters: list what matches, in index order.
-    const rows = await ctx.collection.query({ filter, outputFields: OUTPUT, limit });
+    const rows = await ctx.store.query({ filter, outputFields: OUTPUT, limit });
     return rows.map((row) => view(ctx, row, 1));
   }
   const mode = params.mode ?? 'hybrid';
   const dense = mode !== 'text' && ctx.vectors.text;
   if (mode === 'semantic' && !dense) throw new UserQueryError(ctx.textOff ?? 'semantic search is off: no text model is loaded');
   const base = filter ? { filter } : {};
-  let hits: SearchHit[];
+  let hits: StoreHit[];
   if (!dense) {
-    [hits] = await ctx.collection.search({ data: [text], annsField: F.sparse, limit, outputFields: OUTPUT, ...base });
+    hits = await ctx.store.textSearch({ text, limit, outputFields: OUTPUT, ...base });
   } else {
     const [vector] = await ctx.models.embedTexts([text]);
     if (mode === 'semantic') {
-      [hits] = await ctx.collection.search({ data: [vector], annsField: F.textVector, limit, outputFields: OUTPUT, ...base });
+      hits = await ctx.store.search({ vector, annsField: F.textVector, limit, outputFields: OUTPUT, ...base });
     } else {
-      hits = await ctx.collection.hybridSearch({
-        searches: [
-          { data: [text], annsField: F.sparse, limit, ...base },
-          { data: [vector], annsField: F.textVector, limit, ...base },
-        ],
-        rerank: { strategy: 'rrf', params: { k: RRF_K } },
-        limit,
-        outputFields: OUTPUT,
-      });
+      hits = await ctx.store.hybridSearch({ text, dense: [{ vector, annsField: F.textVector }], k: RRF_K, limit, outputFields: OUTPUT, ...base });
     }
   }
   const terms = mode === 'semantic' ? undefined : text;
-  return hits.map((h) => view(ctx, h.entity, h.distance, terms));
+  return hits.map((h) => view(ctx, h.row, h.score, terms));
 }
 
 export async function searchImages(ctx: SearchContext, params: SearchImageParams): Promise<SearchHitView[]> {
@@ -124,14 +119,8 @@ export async function searchImages(ctx: SearchContext, params: SearchImageParams
   } else {
     throw new UserQueryError('image search needs one of text, imagePath or imageBytesBase64');
   }
-  const [hits] = await ctx.collection.search({
-    data: [vector],
-    annsField: F.imageVector,
-    limit,
-    filter: `${F.kind} == "image"`,
-    outputFields: OUTPUT,
-  });
-  return hits.map((h) => view(ctx, h.entity, h.distance));
+  const hits = await ctx.store.search({ vector, annsField: F.imageVector, limit, filter: `${F.kind} == "image"`, outputFields: OUTPUT });
+  return hits.map((h) => view(ctx, h.row, h.score));
 }
 
 /**
@@ -148,14 +137,18 @@ export async function similarChunks(
   const limit = clampLimit(limitIn);
   const where = { filter: `${F.path} == {path} and ${F.folder} == {folder}`, filterParams: { path: file.path, folder: file.folder } };
   const outputs = [F.startLine, F.endLine, F.text, ...(ctx.vectors.text ? [F.textVector] : [])];
-  const rows = await ctx.collection.query({ ...where, outputFields: outputs });
+  const rows = await ctx.store.query({ ...where, outputFields: outputs, limit: 16_384 });
   if (rows.length === 0) throw new UserQueryError(`${file.path} is not in the index (not indexed yet, excluded, or not a workspace file)`);
   const own = bestCovering(rows, startLine, endLine);
-  const notSelf = { filter: `${F.id} != {self}`, filterParams: { self: own[F.id] as string } };
-  const [hits] = ctx.vectors.text
-    ? await ctx.collection.search({ data: [own[F.textVector] as Float32Array], annsField: F.textVector, limit, outputFields: OUTPUT, ...notSelf })
-    : await ctx.collection.search({ data: [own[F.text] as string], annsField: F.sparse, limit, outputFields: OUTPUT, ...notSelf });
-  return hits.map((h) => view(ctx, h.entity, h.distance));
+  // One extra hit, then the chunk itself is dropped (stored keys are workspace-scoped, so a
+  // filter on the chunk id cannot name it).
+  const hits = ctx.vectors.text
+    ? await ctx.store.search({ vector: own[F.textVector] as Float32Array | number[], annsField: F.textVector, limit: limit + 1, outputFields: OUTPUT })
+    : await ctx.store.textSearch({ text: own[F.text] as string, limit: limit + 1, outputFields: OUTPUT });
+  return hits
+    .filter((h) => h.id !== own[F.id])
+    .slice(0, limit)
+    .map((h) => view(ctx, h.row, h.score));
 }
 
 /** The row overlapping the range most; with no overlap, the nearest one. */
@@ -188,7 +181,7 @@ function view(ctx: SearchContext, row: Row, score: number, query?: string): Sear
 /** A filter the user typed, checked alone so error positions point into what they typed. */
 function checkFilter(ctx: SearchContext, filter: string): void {
   try {
-    compileFilter(filter, ctx.collection.schema);
+    compileFilter(filter, ctx.schema);
   } catch (err) {
     throw new UserQueryError((err as Error).message, (err as { position?: number }).position);
   }

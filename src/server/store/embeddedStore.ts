@@ -7,7 +7,7 @@ import type { Collection } from '../../engine/collection';
 import type { Database } from '../../engine/database';
 import { EngineError } from '../../engine/errors';
 import type { Row } from '../../engine/schema/types';
-import { CHUNK_COLLECTION, type ChunkModels, type ChunkRow, F } from '../indexer/chunkSchema';
+import { CHUNK_COLLECTION, type ChunkModels, type ChunkRow, F, modelsOfSchema } from '../indexer/chunkSchema';
 import { defaultOutputFields, denseIndexes, storeSchema } from './chunkCollection';
 import { schemaDifference } from './schemaCheck';
 import { StoreError, StoreRequestError, StoreSchemaError } from './storeErrors';
@@ -61,6 +61,10 @@ export class EmbeddedStore implements VectorStore {
     }
     await this.call(() => this.db.createCollection(this.name, expected, { indexes: denseIndexes(models, options.denseIndex) }));
     return { created: true, collection: this.name };
+  }
+
+  async storedModels(): Promise<ChunkModels | undefined> {
+    return this.db.hasCollection(this.name) ? modelsOfSchema(this.db.collection(this.name).schema) : undefined;
   }
 
   async upsert(rows: ChunkRow[]): Promise<number> {

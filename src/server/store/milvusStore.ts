@@ -4,7 +4,7 @@
 // primary key — see workspaceScope.ts for the reasoning.
 
 import type { JsonValue, Row } from '../../engine/schema/types';
-import { CHUNK_COLLECTION, type ChunkModels, type ChunkRow, F } from '../indexer/chunkSchema';
+import { CHUNK_COLLECTION, type ChunkModels, type ChunkRow, F, modelsOfSchema } from '../indexer/chunkSchema';
 import { defaultOutputFields, denseIndexes, storeSchema } from './chunkCollection';
 import { MilvusGrpcTransport } from './milvusGrpc';
 import { MilvusHttpTransport } from './milvusHttp';
@@ -78,6 +78,11 @@ export class MilvusStore implements VectorStore {
       analyzerParams: this.options.analyzerParams ?? { type: 'standard' },
     });
     return { created: true, collection: this.collectionName };
+  }
+
+  async storedModels(): Promise<ChunkModels | undefined> {
+    const stored = await this.transport.describe(this.collectionName);
+    return stored ? modelsOfSchema({ fields: stored }) : undefined;
   }
 
   async upsert(rows: ChunkRow[]): Promise<number> {

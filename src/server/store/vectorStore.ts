@@ -88,6 +88,8 @@ export interface VectorStore {
   readonly workspace: string;
   /** Creates the chunk collection for these models, or checks an existing one (StoreSchemaError if it differs). */
   ensureCollection(models: ChunkModels, options?: EnsureCollectionOptions): Promise<EnsureCollectionResult>;
+  /** The models the stored collection was built with (from its vector fields), or undefined when there is none. */
+  storedModels(): Promise<ChunkModels | undefined>;
   /** Inserts or replaces rows by chunk id, in this workspace only. Returns the count written. */
   upsert(rows: ChunkRow[]): Promise<number>;
   /** Deletes this workspace's rows that match; returns how many. A delete with neither ids nor filter is refused. */
