@@ -8,7 +8,11 @@ const external = [
   'onnxruntime-node',
   'sharp',
   '@huggingface/transformers',
+  // The runtime finds tree-sitter.wasm beside its own tree-sitter.js, and treeSitter.ts finds the
+  // grammars with require.resolve('tree-sitter-wasms/package.json'): both must stay real packages
+  // in node_modules (next to dist/ in the .vsix, see .vscodeignore), resolved at run time.
   'web-tree-sitter',
+  'tree-sitter-wasms',
 ];
 
 const common = {
