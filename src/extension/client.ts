@@ -44,10 +44,6 @@ export class ServerClient implements vscode.Disposable {
         options: { execArgv: ['--nolazy', '--inspect=6012'] },
       },
     };
-    // VS Code hands out these folders but does not create them; the server may rely on them.
-    for (const dir of [this.context.globalStorageUri, this.context.storageUri]) {
-      if (dir) await vscode.workspace.fs.createDirectory(dir);
-    }
     const initializationOptions: InitializationOptions = {
       settings,
       globalStoragePath: this.context.globalStorageUri.fsPath,
@@ -66,9 +62,13 @@ export class ServerClient implements vscode.Disposable {
         this.events.onStopped('The Loupe server stopped. Run "Loupe: Restart Server" to start it again.');
       }
     });
-    this.client = client;
+    this.client = client; // before any await, so a second start() returns early
     const t0 = Date.now();
     try {
+      // VS Code hands out these folders but does not create them; the server may rely on them.
+      for (const dir of [this.context.globalStorageUri, this.context.storageUri]) {
+        if (dir) await vscode.workspace.fs.createDirectory(dir);
+      }
       await client.start();
     } catch (e) {
       this.client = undefined;
@@ -83,7 +83,8 @@ export class ServerClient implements vscode.Disposable {
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    if (client?.isRunning()) await client.stop();
+    // Also while still starting: the library then stops it once the start finished.
+    if (client && client.state !== State.Stopped) await client.stop();
   }
 
   async restart(settings: LoupeSettings): Promise<void> {

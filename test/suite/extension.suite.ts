@@ -79,6 +79,7 @@ test('pause and resume go through the server and come back with its status', asy
 });
 
 test('Show Index Status opens the status document with the server state', async () => {
+  await waitForState('ready', 60_000);
   await vscode.commands.executeCommand('loupe.showStatus');
   const doc = vscode.window.activeTextEditor?.document;
   assert.equal(doc?.uri.scheme, 'loupe-status');
