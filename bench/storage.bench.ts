@@ -68,14 +68,19 @@ async function main(): Promise<void> {
     rows.push(['flush: seal + write segment (no index yet)', flush.ms, flush.stallMs]);
     const build = await timed(() => c.createIndex('vec', HNSW));
     rows.push([`HNSW build (M=16, efConstruction=200) in the worker + index file`, build.ms, build.stallMs]);
+    const query = vector(12_345 % n);
+    const [before] = await c.search({ data: [query], annsField: 'vec', limit: 10 });
     await db.close();
 
     const reopen = await timed(async () => {
       db = await Database.open(dir, opts);
-      return db.collection('chunks').search({ data: [vector(12_345 % n)], annsField: 'vec', limit: 10 });
+      return db.collection('chunks').search({ data: [query], annsField: 'vec', limit: 10 });
     });
     const [hits] = reopen.value;
-    if (hits[0]?.id !== 12_345 % n) throw new Error(`first query after reopen found ${JSON.stringify(hits[0])}`);
+    // The reopened index must answer exactly as the one that was built.
+    if (JSON.stringify(hits.map((h) => h.id)) !== JSON.stringify(before.map((h) => h.id))) {
+      throw new Error(`first query after reopen differs: ${JSON.stringify(hits.map((h) => h.id))} vs ${JSON.stringify(before.map((h) => h.id))}`);
+    }
     if (db.openReports().chunks.warnings.length) throw new Error(`reopen repaired something: ${db.openReports().chunks.warnings.join('; ')}`);
     rows.push(['reopen + first query', reopen.ms, reopen.stallMs]);
 
