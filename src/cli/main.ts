@@ -12,6 +12,7 @@ import type { HitsResult, SearchMode } from '../protocol/requests';
 import { databaseDir, readIndexState } from '../server/indexer/indexState';
 import { IndexModels, type ModelSettings } from '../server/indexer/models';
 import { WorkspaceIndex, type IndexReport } from '../server/indexer/workspaceIndex';
+import type { StoreSettings } from '../server/store/openStore';
 import { cliHit } from '../server/search/hitView';
 import { flag, intOption, option, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args';
 import { defaultDataDir } from './dataDir';
@@ -20,18 +21,31 @@ const DEFAULT_TEXT_MODEL = 'Xenova/all-MiniLM-L6-v2';
 const DEFAULT_IMAGE_MODEL = 'Xenova/clip-vit-base-patch32';
 
 const USAGE = `usage:
-  loupe index <folder> [--data DIR] [--model-path DIR] [--text-model ID] [--image-model ID] [--exclude GLOB]...
-  loupe search <folder> "<query>" [--limit N] [--filter EXPR] [--mode hybrid|dense|text] [--json]
-  loupe search-image <folder> (--text "..." | --image FILE) [--limit N] [--json]
+  loupe index <folder> [--data DIR] [--model-path DIR] [--text-model ID] [--image-model ID] [--exclude GLOB]... [BACKEND]
+  loupe search <folder> "<query>" [--limit N] [--filter EXPR] [--mode hybrid|dense|text] [--json] [BACKEND]
+  loupe search-image <folder> (--text "..." | --image FILE) [--limit N] [--json] [BACKEND]
   loupe status <folder> [--data DIR]
   loupe serve --data DIR [--port N] [--host H] [--token T]
   loupe backup --data DIR --out FILE
   loupe restore --from FILE --data DIR      (DIR must be new or empty)
-  loupe lsp --stdio`;
+  loupe lsp --stdio
+BACKEND (default: the embedded database in --data):
+  --backend milvus --milvus-uri URI [--milvus-token T] [--milvus-database D] [--milvus-collection-prefix P]
+  URI is http(s)://host:port (REST) or host:19530 (gRPC); the token may also come from LOUPE_MILVUS_TOKEN.`;
 
 const V = { value: true } as const;
 const SWITCH = { value: false } as const;
-const MODEL_OPTIONS: Record<string, OptionSpec> = { data: V, 'model-path': V, 'text-model': V, 'image-model': V };
+const MODEL_OPTIONS: Record<string, OptionSpec> = {
+  data: V,
+  'model-path': V,
+  'text-model': V,
+  'image-model': V,
+  backend: V,
+  'milvus-uri': V,
+  'milvus-token': V,
+  'milvus-database': V,
+  'milvus-collection-prefix': V,
+};
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const note = (line: string) => process.stderr.write(`${line}\n`);
@@ -79,6 +93,9 @@ async function indexCommand(args: ParsedArgs): Promise<number> {
     exclude: args.options.get('exclude') ?? [],
     ...(maxFileSize ? { maxFileSize } : {}),
     onWarning: (w) => note(`loupe: ${w}`),
+    store: storeSettings(args),
+    // A command fails with the store's reason rather than waiting for it to come back.
+    maxRetries: 0,
   });
   try {
     const { error } = index.status().model;
@@ -215,10 +232,16 @@ async function withReadOnlyIndex(
   run: (index: WorkspaceIndex) => Promise<HitsResult>,
 ): Promise<HitsResult> {
   const dataDir = dataDirOf(args, folder);
-  if (!fs.existsSync(databaseDir(dataDir))) throw new UsageError(`${folder} is not indexed yet (no index in ${dataDir}); run: loupe index ${JSON.stringify(folder)}`);
+  const store = storeSettings(args);
+  if (store.backend === 'embedded' && !fs.existsSync(databaseDir(dataDir))) {
+    throw new UsageError(`${folder} is not indexed yet (no index in ${dataDir}); run: loupe index ${JSON.stringify(folder)}`);
+  }
   const settings = modelSettings(args, dataDir);
   const models = need ? await IndexModels.load({ ...settings, only: need }) : IndexModels.none('not needed for text search', settings);
-  const index = await WorkspaceIndex.open({ folders: [{ name: path.basename(folder), absPath: folder }], dataDir, models, readOnly: true });
+  const index = await WorkspaceIndex.open({ folders: [{ name: path.basename(folder), absPath: folder }], dataDir, models, readOnly: true, store, maxRetries: 0 }).catch(async (err: unknown) => {
+    await models.close();
+    throw err;
+  });
   try {
     return await run(index);
   } finally {
@@ -248,7 +271,7 @@ function printIndexReport(report: IndexReport, index: WorkspaceIndex, dataDir: s
   const s = index.status();
   const e = report.embedded;
   out(`indexed ${report.indexed} file(s), ${report.unchanged} unchanged, ${report.deleted} removed${report.failed ? `, ${report.failed} failed` : ''}`);
-  out(`index: ${s.files} files, ${s.chunks} chunks, ${s.images} images in ${dataDir}`);
+  out(`index: ${s.files} files, ${s.chunks} chunks, ${s.images} images in ${index.where.startsWith('embedded') ? dataDir : index.where}`);
   out(`embedded: ${e.texts} text, ${e.clipTexts} CLIP text, ${e.images} image input(s); ${e.reused} chunk(s) reused`);
   const skipped = Object.entries(s.skipped).filter(([, n]) => n);
   if (skipped.length) out(`skipped: ${skipped.map(([r, n]) => `${n} ${r}`).join(', ')} (details: loupe status)`);
@@ -282,6 +305,23 @@ function modelSettings(args: ParsedArgs, dataDir: string): ModelSettings {
     textModel: option(args, 'text-model') || process.env.LOUPE_TEXT_MODEL || saved?.textModel || DEFAULT_TEXT_MODEL,
     imageModel: option(args, 'image-model') || process.env.LOUPE_IMAGE_MODEL || saved?.imageModel || DEFAULT_IMAGE_MODEL,
   };
+}
+
+/** --backend and the --milvus-* flags; a Milvus flag without --backend milvus is a mistake. */
+function storeSettings(args: ParsedArgs): StoreSettings {
+  const backend = option(args, 'backend') ?? 'embedded';
+  const milvusFlags = ['milvus-uri', 'milvus-token', 'milvus-database', 'milvus-collection-prefix'].filter((f) => args.options.has(f));
+  if (backend === 'embedded') {
+    if (milvusFlags.length) throw new UsageError(`--${milvusFlags[0]} needs --backend milvus`);
+    return { backend: 'embedded' };
+  }
+  if (backend !== 'milvus') throw new UsageError(`--backend must be embedded or milvus, got ${JSON.stringify(backend)}`);
+  const uri = option(args, 'milvus-uri');
+  if (!uri) throw new UsageError('--backend milvus needs --milvus-uri URI (e.g. http://localhost:19530)');
+  const token = option(args, 'milvus-token') ?? process.env.LOUPE_MILVUS_TOKEN;
+  const database = option(args, 'milvus-database');
+  const collectionPrefix = option(args, 'milvus-collection-prefix');
+  return { backend: 'milvus', uri, ...(token ? { token } : {}), ...(database ? { database } : {}), ...(collectionPrefix ? { collectionPrefix } : {}) };
 }
 
 function modeOption(raw: string | undefined): SearchMode {

@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import { Method, type IndexStatus } from '../protocol/requests';
+import { MILVUS_TOKEN_SECRET } from './config';
 import { UNTRUSTED_MESSAGE, type Ctx } from './ctx';
 
 export const Command = {
@@ -11,6 +12,7 @@ export const Command = {
   pause: 'loupe.pause',
   resume: 'loupe.resume',
   restartServer: 'loupe.restartServer',
+  setMilvusToken: 'loupe.setMilvusToken',
 } as const;
 
 async function showStatus(ctx: Ctx): Promise<IndexStatus> {
@@ -45,6 +47,21 @@ async function restartServer(ctx: Ctx): Promise<IndexStatus> {
   return ctx.status;
 }
 
+/** Asks for the token (hidden input), keeps it in SecretStorage, restarts the server with it. */
+async function setMilvusToken(ctx: Ctx): Promise<IndexStatus> {
+  const token = await vscode.window.showInputBox({
+    title: 'Loupe: Milvus token',
+    prompt: 'An API key, or user:password. Kept in VS Code\'s secret storage, never in settings. Leave empty to remove it.',
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (token === undefined) return ctx.status;
+  if (token.trim() === '') await ctx.extension.secrets.delete(MILVUS_TOKEN_SECRET);
+  else await ctx.extension.secrets.store(MILVUS_TOKEN_SECRET, token.trim());
+  if (ctx.trusted) await ctx.restartServer();
+  return ctx.status;
+}
+
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(Command.showStatus, () => showStatus(ctx)),
@@ -52,5 +69,6 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
     vscode.commands.registerCommand(Command.pause, () => control(ctx, Method.pause)),
     vscode.commands.registerCommand(Command.resume, () => control(ctx, Method.resume)),
     vscode.commands.registerCommand(Command.restartServer, () => restartServer(ctx)),
+    vscode.commands.registerCommand(Command.setMilvusToken, () => setMilvusToken(ctx)),
   ];
 }

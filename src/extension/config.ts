@@ -24,9 +24,17 @@ export const DEFAULT_SETTINGS: LoupeSettings = {
   embeddingThreads: 0,
   hoverEnabled: true,
   traceServer: 'off',
+  backend: 'embedded',
+  milvusUri: '',
+  milvusDatabase: '',
+  milvusCollectionPrefix: '',
 };
 
+/** The SecretStorage key of the Milvus token (never a setting); the client passes it to the server. */
+export const MILVUS_TOKEN_SECRET = 'loupe.milvus.token';
+
 const TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
+const BACKENDS = ['embedded', 'milvus'] as const;
 
 /** Settings whose change needs a server restart (the server reads them once, at initialize). */
 export const SERVER_SETTINGS: ReadonlyArray<keyof LoupeSettings> = [
@@ -36,6 +44,10 @@ export const SERVER_SETTINGS: ReadonlyArray<keyof LoupeSettings> = [
   'exclude',
   'maxFileSize',
   'embeddingThreads',
+  'backend',
+  'milvusUri',
+  'milvusDatabase',
+  'milvusCollectionPrefix',
 ];
 
 export function readConfig(source: ConfigSource): ConfigReading {
@@ -90,6 +102,20 @@ export function readConfig(source: ConfigSource): ConfigReading {
       : reject('trace.server', v, `must be one of ${TRACE_LEVELS.join(', ')}`, DEFAULT_SETTINGS.traceServer);
   };
 
+  const backend = (): NonNullable<LoupeSettings['backend']> => {
+    const v = source.get('backend');
+    if (v === undefined) return 'embedded';
+    return (BACKENDS as readonly unknown[]).includes(v) ? (v as 'embedded' | 'milvus') : reject('backend', v, `must be one of ${BACKENDS.join(', ')}`, 'embedded');
+  };
+
+  const milvusUri = (chosen: string): string => {
+    const v = str('milvus.uri', '');
+    if (v !== '' && !/^(https?:\/\/)?[^\s/:]+(:\d+)?\/?$/i.test(v)) return reject('milvus.uri', v, 'must look like http://host:19530 or host:19530', '');
+    if (v === '' && chosen === 'milvus') problems.push('loupe.milvus.uri: the Milvus backend needs a server address such as http://localhost:19530');
+    return v;
+  };
+
+  const chosenBackend = backend();
   const settings: LoupeSettings = {
     modelPath: str('modelPath', DEFAULT_SETTINGS.modelPath),
     textModel: nonEmpty('textModel', DEFAULT_SETTINGS.textModel),
@@ -100,6 +126,10 @@ export function readConfig(source: ConfigSource): ConfigReading {
     embeddingThreads: int('embeddingThreads', DEFAULT_SETTINGS.embeddingThreads, 0, 256),
     hoverEnabled: bool('hover.enabled', DEFAULT_SETTINGS.hoverEnabled),
     traceServer: trace(),
+    backend: chosenBackend,
+    milvusUri: milvusUri(chosenBackend),
+    milvusDatabase: str('milvus.database', ''),
+    milvusCollectionPrefix: str('milvus.collectionPrefix', ''),
   };
   return { settings, problems };
 }

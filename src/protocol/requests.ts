@@ -144,6 +144,8 @@ export interface InitializationOptions {
   storagePath?: string;
   /** Folder shared across workspaces, e.g. for downloaded models (context.globalStorageUri). */
   globalStoragePath: string;
+  /** The Milvus token from VS Code SecretStorage (never in settings.json); with backend 'milvus'. */
+  milvusToken?: string;
 }
 
 /** Every `loupe.*` setting, validated, as the server receives it. */
@@ -160,6 +162,14 @@ export interface LoupeSettings {
   embeddingThreads: number;
   hoverEnabled: boolean;
   traceServer: 'off' | 'messages' | 'verbose';
+  /** Where the index lives: this machine ('embedded', the default) or a Milvus server. */
+  backend?: 'embedded' | 'milvus';
+  /** With backend 'milvus': http(s)://host:port (REST) or host:19530 (gRPC). */
+  milvusUri?: string;
+  /** Milvus database; '' means "default". */
+  milvusDatabase?: string;
+  /** Prepended to the collection name, to share one Milvus between teams or tools. */
+  milvusCollectionPrefix?: string;
 }
 
 /** Request method → params and result, so callers get both types from the method name. */

@@ -19,6 +19,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Method, type HitsResult, type IndexStatus, type InitializationOptions } from '../protocol/requests';
 import { WorkspaceIndex, type CancellationLike } from './indexer/workspaceIndex';
 import type { StatusBoard } from './status';
+import type { StoreSettings } from './store/openStore';
 
 const PAUSED = 'Indexing paused; run "Loupe: Resume Indexing" to continue.';
 const NO_FOLDER = 'No folder is open: there is nothing to index.';
@@ -104,6 +105,7 @@ export class IndexHandlers {
       },
       exclude: s.exclude,
       maxFileSize: s.maxFileSize,
+      store: storeSettings(options),
       // Optional fields the index leaves out are cleared on the board, not kept from before.
       onStatus: (status) => board.update({ ...CLEARED, ...status }),
       onWarning: (w) => this.connection.console.warn(`Loupe: ${w}`),
@@ -185,6 +187,19 @@ export class IndexHandlers {
   private warn(err: unknown): void {
     this.connection.console.warn(`Loupe: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** The embedded engine, or the Milvus server the settings name (token from SecretStorage). */
+export function storeSettings(options: InitializationOptions): StoreSettings {
+  const s = options.settings;
+  if (s.backend !== 'milvus') return { backend: 'embedded' };
+  return {
+    backend: 'milvus',
+    uri: s.milvusUri ?? '',
+    ...(options.milvusToken ? { token: options.milvusToken } : {}),
+    ...(s.milvusDatabase ? { database: s.milvusDatabase } : {}),
+    ...(s.milvusCollectionPrefix ? { collectionPrefix: s.milvusCollectionPrefix } : {}),
+  };
 }
 
 /** Workspace folders as name + absolute path; only file: URIs can be indexed. */

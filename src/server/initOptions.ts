@@ -3,7 +3,12 @@
 
 import type { InitializationOptions, LoupeSettings } from '../protocol/requests';
 
-const FIELD_TYPES: Record<keyof LoupeSettings, 'string' | 'number' | 'boolean' | 'string[]'> = {
+type Required = Exclude<keyof LoupeSettings, keyof typeof OPTIONAL_TYPES>;
+
+/** Newer settings, optional for clients that predate them. */
+const OPTIONAL_TYPES = { backend: 'string', milvusUri: 'string', milvusDatabase: 'string', milvusCollectionPrefix: 'string' } as const;
+
+const FIELD_TYPES: Record<Required, 'string' | 'number' | 'boolean' | 'string[]'> = {
   modelPath: 'string',
   textModel: 'string',
   imageModel: 'string',
@@ -42,9 +47,20 @@ export function parseInitializationOptions(raw: unknown): InitializationOptions 
       throw new Error(`${where}.settings.${field} must be a ${expected}, got ${actual}`);
     }
   }
+  for (const [field, expected] of Object.entries(OPTIONAL_TYPES)) {
+    const value = (s as Record<string, unknown>)[field];
+    if (value !== undefined && typeOf(value) !== expected) throw new Error(`${where}.settings.${field} must be a ${expected} when given, got ${typeOf(value)}`);
+  }
+  const backend = (s as LoupeSettings).backend;
+  if (backend !== undefined && backend !== 'embedded' && backend !== 'milvus') {
+    throw new Error(`${where}.settings.backend must be "embedded" or "milvus", got ${JSON.stringify(backend)}`);
+  }
+  if (backend === 'milvus' && !(s as LoupeSettings).milvusUri) throw new Error(`${where}.settings.milvusUri: the Milvus backend needs a server address`);
+  if (o.milvusToken !== undefined && typeof o.milvusToken !== 'string') throw new Error(`${where}.milvusToken must be a string when given, got ${typeOf(o.milvusToken)}`);
   return {
     settings: s as LoupeSettings,
     globalStoragePath: o.globalStoragePath,
     ...(typeof o.storagePath === 'string' ? { storagePath: o.storagePath } : {}),
+    ...(typeof o.milvusToken === 'string' && o.milvusToken ? { milvusToken: o.milvusToken } : {}),
   };
 }

@@ -43,6 +43,8 @@ export interface WorkspaceIndexOptions {
   store?: StoreSettings;
   /** First wait before retrying an unavailable store (default 1 s; doubles, up to 30×). */
   retryDelayMs?: number;
+  /** Retries after a store outage before a pass fails (default: no limit; the CLI uses 0). */
+  maxRetries?: number;
 }
 
 export interface IndexProgress {
@@ -119,7 +121,7 @@ export class WorkspaceIndex {
     try {
       await index.connect();
     } catch (err) {
-      if (privateCollection || options.readOnly || !isStoreOutage(err)) {
+      if (privateCollection || options.readOnly || options.maxRetries === 0 || !isStoreOutage(err)) {
         await store.close();
         throw err;
       }
@@ -131,6 +133,11 @@ export class WorkspaceIndex {
 
   get reusedIndex(): boolean {
     return this.reused;
+  }
+
+  /** Where the rows live and for which workspace ("milvus http://… (db default), workspace …"). */
+  get where(): string {
+    return this.privateCollection ? this.store.description : `${this.store.description}, workspace ${this.store.workspace}`;
   }
 
   /** Checks (or creates) the collection for the loaded models and loads which files it holds. */
@@ -288,7 +295,7 @@ export class WorkspaceIndex {
         return await this.runIndexAll(onProgress, token);
       } catch (err) {
         this.progress = undefined;
-        if (!isStoreOutage(err) || this.closing) {
+        if (!isStoreOutage(err) || this.closing || attempt >= (this.options.maxRetries ?? Infinity)) {
           this.setState('error', `Indexing failed: ${(err as Error).message}`);
           throw err;
         }

@@ -2,6 +2,7 @@
 // directory (the default), or a Milvus server (standalone or a cluster) named by a URI. The
 // indexer and the searches only ever see the VectorStore.
 
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -55,14 +56,26 @@ export async function openStore(
 }
 
 /**
- * The workspace's name in a shared collection: "<origin remote>@<branch>" when the first folder is
- * a git checkout (so teammates on one branch share rows), else "<host>:<absolute paths>".
+ * The workspace's name in a shared collection: "<origin remote>@<branch> (<user>@<host>)" when the
+ * first folder is a git checkout's root, else "<user>@<host>:<absolute paths>". The person is part
+ * of it on purpose: a pass deletes rows of files missing from its disk, so two people sharing one
+ * workspace would delete each other's uncommitted files.
  */
 export function workspaceName(folders: ReadonlyArray<{ absPath: string }>): string {
+  const who = `${userName()}@${os.hostname()}`;
   const first = folders[0]?.absPath;
   const git = first ? gitIdentity(first) : undefined;
-  if (git) return git;
-  return `${os.hostname()}:${folders.map((f) => f.absPath).join(',')}`;
+  const name = git ? `${git} (${who})` : `${who}:${folders.map((f) => f.absPath).join(',')}`;
+  // The workspace field holds 512 bytes: a long folder list keeps its start and a hash of the rest.
+  return Buffer.byteLength(name) <= 400 ? name : `${name.slice(0, 200)}…#${createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
+}
+
+function userName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'user'; // no passwd entry (some containers)
+  }
 }
 
 function gitIdentity(folder: string): string | undefined {

@@ -30,6 +30,10 @@ test('valid settings are passed through, trimmed', () => {
     embeddingThreads: 4,
     hoverEnabled: false,
     traceServer: 'verbose',
+    backend: 'embedded',
+    milvusUri: '',
+    milvusDatabase: '',
+    milvusCollectionPrefix: '',
   });
 });
 
@@ -93,10 +97,31 @@ test('package.json declares every setting with the same default config.ts uses',
     'loupe.embeddingThreads': 'embeddingThreads',
     'loupe.hover.enabled': 'hoverEnabled',
     'loupe.trace.server': 'traceServer',
+    'loupe.backend': 'backend',
+    'loupe.milvus.uri': 'milvusUri',
+    'loupe.milvus.database': 'milvusDatabase',
+    'loupe.milvus.collectionPrefix': 'milvusCollectionPrefix',
   };
   assert.deepEqual(Object.keys(props).sort(), Object.keys(keyOf).sort());
   for (const [key, prop] of Object.entries(props)) {
     assert.deepEqual(prop.default, DEFAULT_SETTINGS[keyOf[key]], `${key} default differs from config.ts`);
     assert.ok(prop.description ?? prop.markdownDescription, `${key} has no description`);
   }
+});
+
+test('the Milvus backend: read with its address; a bad backend or address is named and replaced', () => {
+  const ok = readConfig(source({ backend: 'milvus', 'milvus.uri': ' http://milvus.internal:19530 ', 'milvus.database': 'code', 'milvus.collectionPrefix': 'team_' }));
+  assert.deepEqual(ok.problems, []);
+  assert.equal(ok.settings.backend, 'milvus');
+  assert.equal(ok.settings.milvusUri, 'http://milvus.internal:19530');
+  assert.equal(ok.settings.milvusDatabase, 'code');
+  assert.equal(ok.settings.milvusCollectionPrefix, 'team_');
+  const bad = readConfig(source({ backend: 'pinecone', 'milvus.uri': 'not a uri' }));
+  assert.equal(bad.settings.backend, 'embedded');
+  assert.equal(bad.settings.milvusUri, '');
+  assert.match(bad.problems.join('\n'), /loupe\.backend: must be one of embedded, milvus \(got "pinecone"\)/);
+  assert.match(bad.problems.join('\n'), /loupe\.milvus\.uri: must look like http:\/\/host:19530/);
+  const noUri = readConfig(source({ backend: 'milvus' }));
+  assert.match(noUri.problems.join('\n'), /loupe\.milvus\.uri: the Milvus backend needs a server address/);
+  assert.equal(needsServerRestart(DEFAULT_SETTINGS, ok.settings), true);
 });
