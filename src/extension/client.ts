@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { MILVUS_TOKEN_SECRET } from './config';
 import {
   Method,
   type IndexStatus,
@@ -69,6 +70,9 @@ export class ServerClient implements vscode.Disposable {
       for (const dir of [this.context.globalStorageUri, this.context.storageUri]) {
         if (dir) await vscode.workspace.fs.createDirectory(dir);
       }
+      // The Milvus token lives in SecretStorage, not settings; read at each start, before initialize.
+      const token = settings.backend === 'milvus' ? await this.context.secrets.get(MILVUS_TOKEN_SECRET) : undefined;
+      if (token) initializationOptions.milvusToken = token;
       await client.start();
     } catch (e) {
       this.client = undefined;
