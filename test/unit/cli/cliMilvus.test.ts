@@ -1,0 +1,74 @@
+// The CLI on the Milvus backend, as a user runs it: `loupe serve` in one process (a random port,
+// a token), `loupe index --backend milvus` and `loupe search --backend milvus --json` in others.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { MODEL_PATH, copyWorkspace, repoRoot, scratchDir } from '../server/indexerFixtures';
+
+const run = promisify(execFile);
+const CLI = path.resolve(__dirname, '..', '..', '..', 'src', 'cli', 'main.js');
+const ENV = { ...process.env, NODE_PATH: path.join(repoRoot(), 'node_modules'), LOUPE_MODEL_PATH: '' };
+const TINY = ['--model-path', MODEL_PATH, '--text-model', 'tiny-text', '--image-model', 'tiny-clip'];
+const TOKEN = 'cli-milvus-token';
+
+async function loupe(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: ENV });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+test('loupe serve + index --backend milvus + search --backend milvus --json', async () => {
+  const served = scratchDir('cli-serve');
+  const server = spawn(process.execPath, [CLI, 'serve', '--data', served, '--port', '0', '--token', TOKEN], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+  try {
+    const uri = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        const m = /Milvus REST API on (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      server.once('exit', (code) => reject(new Error(`loupe serve exited with ${code}: ${out}`)));
+    });
+    const ws = copyWorkspace();
+    const data = scratchDir('cli-milvus-data');
+    const milvus = ['--backend', 'milvus', '--milvus-uri', uri, '--milvus-token', TOKEN];
+
+    const indexed = await loupe(['index', ws, '--data', data, ...TINY, ...milvus]);
+    assert.equal(indexed.code, 0, indexed.stderr);
+    assert.match(indexed.stdout, /index: \d+ files, \d+ chunks, \d+ images in milvus http:\/\/127\.0\.0\.1:\d+/);
+    assert.equal(fs.existsSync(path.join(data, 'db')), false, 'no local database with the Milvus backend');
+
+    for (const mode of ['hybrid', 'text']) {
+      const found = await loupe(['search', ws, 'circleArea', '--data', data, '--json', '--limit', '3', '--mode', mode, ...milvus]);
+      assert.equal(found.code, 0, found.stderr);
+      const hits = JSON.parse(found.stdout) as Array<{ path: string; symbol: string }>;
+      assert.equal(hits[0]?.path, 'src/math.ts', `${mode}: ${found.stdout}`);
+      assert.equal(hits[0]?.symbol, 'circleArea');
+    }
+
+    const again = await loupe(['index', ws, '--data', data, ...milvus]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /indexed 0 file\(s\), \d+ unchanged/, 'the second run finds every file on the server already');
+
+    const wrongToken = await loupe(['search', ws, 'circleArea', '--data', data, '--backend', 'milvus', '--milvus-uri', uri, '--milvus-token', 'nope']);
+    assert.equal(wrongToken.code, 1);
+    assert.match(wrongToken.stderr, /^loupe: milvus http:\/\/127\.0\.0\.1:\d+ .*rejected the credentials/);
+
+    const noUri = await loupe(['search', ws, 'circleArea', '--data', data, '--backend', 'milvus']);
+    assert.equal(noUri.code, 2);
+    assert.match(noUri.stderr, /--backend milvus needs --milvus-uri URI/);
+  } finally {
+    server.kill('SIGTERM');
+    await exited;
+  }
+});
