@@ -109,6 +109,18 @@ export class ServerClient implements vscode.Disposable {
       : this.client.sendRequest<RequestMap[M]['result']>(method, params[0]);
   }
 
+  /** Like request(), with a token: cancelling it sends $/cancelRequest and rejects the promise. */
+  async requestCancellable<M extends RequestMethod>(
+    method: M,
+    params: RequestMap[M]['params'],
+    token: vscode.CancellationToken,
+  ): Promise<RequestMap[M]['result']> {
+    if (!this.client || !this.running) {
+      throw new Error('The Loupe server is not running. Run "Loupe: Restart Server" to start it.');
+    }
+    return this.client.sendRequest<RequestMap[M]['result']>(method, params, token);
+  }
+
   dispose(): void {
     void this.stop();
   }

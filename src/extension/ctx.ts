@@ -53,6 +53,11 @@ export class Ctx implements vscode.Disposable {
     return this.current;
   }
 
+  /** The validated settings (config.ts), re-read on every configuration change. */
+  get settings(): ConfigReading['settings'] {
+    return this.config.settings;
+  }
+
   get trusted(): boolean {
     return vscode.workspace.isTrusted;
   }

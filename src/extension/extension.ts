@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { Command, registerCommands } from './commands';
 import { Ctx, UNTRUSTED_MESSAGE } from './ctx';
+import { registerSearchFaces } from './searchCommands';
 import { STATUS_SCHEME } from './statusDocument';
 import { installTestHooks } from './testHooks';
 
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ctx,
     vscode.workspace.registerTextDocumentContentProvider(STATUS_SCHEME, ctx.statusDocument),
     ...registerCommands(ctx),
+    ...registerSearchFaces(ctx),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('loupe')) void ctx.onConfigurationChanged();
     }),

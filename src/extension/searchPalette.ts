@@ -1,0 +1,176 @@
+// The command-palette faces of search: "Loupe: Search Workspace" (a QuickPick that searches as
+// you type), "Loupe: Find Similar to Selection" and "Loupe: Search Images". The server does the
+// searching and compiles filter shortcuts; this side debounces, cancels and shows.
+
+import * as vscode from 'vscode';
+import { Method, type ChunkKind, type HitsResult, type SearchHitView } from '../protocol/requests';
+import type { Ctx } from './ctx';
+import { hitPlace, isImageHit } from './hitText';
+import { openHit } from './openLocation';
+
+/** Typing pauses this long before a search is sent. */
+export const SEARCH_DEBOUNCE_MS = 150;
+const PALETTE_LIMIT = 30;
+
+const KIND_ICONS: Record<ChunkKind, string> = {
+  function: 'symbol-function',
+  method: 'symbol-method',
+  class: 'symbol-class',
+  interface: 'symbol-interface',
+  type: 'symbol-type-parameter',
+  module: 'symbol-module',
+  section: 'symbol-key',
+  block: 'symbol-namespace',
+  image: 'file-media',
+  text: 'symbol-text',
+};
+
+interface HitItem extends vscode.QuickPickItem {
+  hit?: SearchHitView;
+}
+
+export function hitItem(hit: SearchHitView): HitItem {
+  const firstLine = hit.snippet.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  const name = hit.symbol || hit.path.split('/').pop() || hit.path;
+  return {
+    label: name,
+    description: `${hitPlace(hit)} · ${hit.kind}`,
+    detail: firstLine,
+    // An image hit shows itself as its icon: a thumbnail in the list.
+    iconPath: isImageHit(hit) ? vscode.Uri.parse(hit.uri) : new vscode.ThemeIcon(KIND_ICONS[hit.kind] ?? 'search'),
+    // The server already matched the query; the QuickPick must not filter its answer again.
+    alwaysShow: true,
+    hit,
+  };
+}
+
+interface LivePickOptions {
+  title: string;
+  placeholder: string;
+  initialValue?: string;
+  /** One search; `token` is cancelled when the user typed on or closed the pick. */
+  run(value: string, token: vscode.CancellationToken): Promise<HitsResult>;
+}
+
+/**
+ * A QuickPick whose items are the server's answer to what is typed: debounced, the previous
+ * request cancelled, the selection previewed, accept opens the hit. Resolves when it closes.
+ */
+export function showLivePick(opts: LivePickOptions): Promise<void> {
+  const pick = vscode.window.createQuickPick<HitItem>();
+  pick.title = opts.title;
+  pick.placeholder = opts.placeholder;
+  pick.matchOnDescription = false;
+  pick.matchOnDetail = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: vscode.CancellationTokenSource | undefined;
+  let accepted = false;
+
+  const search = async (value: string): Promise<void> => {
+    inFlight?.cancel();
+    const source = new vscode.CancellationTokenSource();
+    inFlight = source;
+    if (value.trim() === '') {
+      pick.items = [];
+      pick.title = opts.title;
+      pick.busy = false;
+      return;
+    }
+    pick.busy = true;
+    try {
+      const result = await opts.run(value, source.token);
+      if (source.token.isCancellationRequested) return;
+      if (result.error) {
+        // QuickPick has no validation message: the error goes in the title and as the one row.
+        const at = result.error.position !== undefined ? ` (at ${result.error.position})` : '';
+        pick.title = `${opts.title}: ${result.error.message}${at}`;
+        pick.items = [{ label: `$(error) ${result.error.message}`, alwaysShow: true }];
+      } else {
+        pick.title = `${opts.title} · ${result.hits.length} results in ${Math.round(result.tookMs)} ms`;
+        pick.items = result.hits.length ? result.hits.map(hitItem) : [{ label: 'No results', alwaysShow: true }];
+      }
+    } catch (e) {
+      if (source.token.isCancellationRequested) return;
+      pick.title = `${opts.title}: ${(e as Error).message}`;
+      pick.items = [];
+    } finally {
+      if (inFlight === source) pick.busy = false;
+    }
+  };
+
+  pick.onDidChangeValue((value) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void search(value), SEARCH_DEBOUNCE_MS);
+  });
+  pick.onDidChangeActive((items) => {
+    const hit = items[0]?.hit;
+    if (hit && !accepted) void openHit(hit, { preview: true, preserveFocus: true }).catch(() => undefined);
+  });
+  pick.onDidAccept(() => {
+    const hit = pick.selectedItems[0]?.hit ?? pick.activeItems[0]?.hit;
+    if (!hit) return;
+    accepted = true;
+    pick.hide();
+    void openHit(hit, { preview: false });
+  });
+  return new Promise((resolve) => {
+    pick.onDidHide(() => {
+      if (timer) clearTimeout(timer);
+      inFlight?.cancel();
+      pick.dispose();
+      resolve();
+    });
+    pick.show();
+    if (opts.initialValue) {
+      pick.value = opts.initialValue;
+      void search(opts.initialValue);
+    }
+  });
+}
+
+export function searchWorkspace(ctx: Ctx, initialQuery?: string): Promise<void> {
+  return showLivePick({
+    title: 'Loupe: Search Workspace',
+    placeholder: 'Describe what you look for; filters: lang:ts kind:function path:src/** since:7d',
+    ...(typeof initialQuery === 'string' ? { initialValue: initialQuery } : {}),
+    run: (query, token) => ctx.client.requestCancellable(Method.search, { query, mode: 'hybrid', limit: PALETTE_LIMIT }, token),
+  });
+}
+
+export function searchImages(ctx: Ctx): Promise<void> {
+  return showLivePick({
+    title: 'Loupe: Search Images',
+    placeholder: 'Describe the image, e.g. "a red square"',
+    run: (text, token) => ctx.client.requestCancellable(Method.searchImage, { text, limit: PALETTE_LIMIT }, token),
+  });
+}
+
+/** "More like this" for the editor's selection (or the cursor's line), as a QuickPick. */
+export async function findSimilarToSelection(ctx: Ctx): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showInformationMessage('Loupe: open a file and select some code to find similar code.');
+    return;
+  }
+  const { start, end } = editor.selection;
+  const params = { uri: editor.document.uri.toString(), startLine: start.line, endLine: end.line, limit: PALETTE_LIMIT };
+  const pick = vscode.window.createQuickPick<HitItem>();
+  pick.title = `Loupe: Similar to ${vscode.workspace.asRelativePath(editor.document.uri)}:${start.line + 1}`;
+  pick.busy = true;
+  pick.show();
+  try {
+    const result = await ctx.client.request(Method.similar, params);
+    if (result.error) pick.items = [{ label: `$(error) ${result.error.message}`, alwaysShow: true }];
+    else pick.items = result.hits.length ? result.hits.map(hitItem) : [{ label: 'Nothing similar found', alwaysShow: true }];
+  } catch (e) {
+    pick.items = [{ label: `$(error) ${(e as Error).message}`, alwaysShow: true }];
+  }
+  pick.busy = false;
+  pick.onDidAccept(() => {
+    const hit = pick.selectedItems[0]?.hit;
+    if (!hit) return;
+    pick.hide();
+    void openHit(hit);
+  });
+  pick.onDidHide(() => pick.dispose());
+}

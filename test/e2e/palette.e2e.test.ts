@@ -1,0 +1,86 @@
+// The palette and editor faces in a real VS Code: "Loupe: Search Workspace" with filter
+// shortcuts, a shortcut error in the title, the "Similar in workspace" hover and its link, and
+// live updates (edit + save is found, a deleted file's results go). One code-server for all.
+
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { waitFor, withCodeServer } from './harness';
+import { paletteSearch, waitForIndex } from './searchUi';
+
+test('palette search, shortcut errors, hover, live updates', { timeout: 300_000 }, async (t) => {
+  await withCodeServer({ name: 'palette' }, async (s) => {
+    await waitForIndex(s);
+    const { page } = s;
+
+    await t.test('a filter shortcut finds the symbol; accept opens it at its line', async () => {
+      const q = await paletteSearch(s, 'lang:ts kind:function circle area');
+      const row = q.rows.filter({ hasText: 'circleArea' }).first();
+      await row.waitFor({ timeout: 15_000 });
+      const description = await row.locator('.label-description').innerText();
+      const line = /math\.ts:(\d+)/.exec(description)?.[1];
+      assert.ok(line, `no math.ts:line in "${description}"`);
+      // Only TypeScript functions: no Python or Markdown hit slipped through.
+      const all = (await q.rows.allInnerTexts()).join('\n');
+      assert.doesNotMatch(all, /util\.py|\.md:/);
+      await s.screenshot('palette-search');
+      await q.input.press('Enter');
+      await page.locator('.tabs-container .tab.active', { hasText: 'math.ts' }).waitFor();
+      await s.statusBarItem(new RegExp(`Ln ${line}, Col 1`)).waitFor({ timeout: 10_000 });
+    });
+
+    await t.test('a shortcut that does not parse shows its error in the title', async () => {
+      const q = await paletteSearch(s, 'area since:banana');
+      await q.title.filter({ hasText: 'is not a duration' }).waitFor({ timeout: 15_000 });
+      await s.screenshot('palette-error');
+      await q.input.press('Escape');
+    });
+
+    await t.test('hover shows Similar in workspace; its link opens the other place', async () => {
+      await s.openFile('util.py');
+      const word = page.locator('.editor-instance .monaco-editor .view-lines span', { hasText: /^std_dev$/ }).first();
+      await word.hover();
+      const hover = page.locator('.monaco-hover', { hasText: 'Similar in workspace' });
+      await hover.waitFor({ timeout: 20_000 });
+      const link = hover.locator('a', { hasText: /:\d+/ }).first();
+      const target = await link.innerText();
+      assert.doesNotMatch(await hover.innerText(), /util\.py:1[4-7]\b/, 'the hovered chunk itself is listed');
+      await s.screenshot('hover-similar');
+      const [, file, startLine] = /([^/\s]+):(\d+)/.exec(target) ?? [];
+      assert.ok(file, `unexpected link text ${target}`);
+      await link.click();
+      await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor({ timeout: 10_000 });
+      await s.statusBarItem(new RegExp(`Ln ${startLine}, Col`)).waitFor({ timeout: 10_000 });
+    });
+
+    await t.test('an edited and saved file is found; a deleted file is gone', async () => {
+      await s.openFile('README.md');
+      const editor = page.locator('.editor-instance .monaco-editor textarea').first();
+      await editor.focus();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.type('\nThe quokka marmalade recipe lives here.\n');
+      await page.keyboard.press('Control+S');
+      await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
+
+      const found = await waitFor(async () => {
+        const q = await paletteSearch(s, 'quokka marmalade');
+        const row = q.rows.filter({ hasText: 'README.md' }).first();
+        const ok = await row.waitFor({ timeout: 2_000 }).then(() => true, () => false);
+        await q.input.press('Escape');
+        return ok || undefined;
+      }, 20_000, 'the saved text to be found');
+      assert.equal(found, true);
+
+      fs.rmSync(path.join(s.workspace, 'src', 'util.py'));
+      await waitFor(async () => {
+        const q = await paletteSearch(s, 'mean of values lang:py');
+        await q.title.filter({ hasText: /results in/ }).waitFor({ timeout: 5_000 });
+        await page.waitForTimeout(300);
+        const rows = (await q.rows.allInnerTexts()).join('\n');
+        await q.input.press('Escape');
+        return rows.includes('util.py') ? undefined : true;
+      }, 20_000, 'util.py to leave the results');
+    });
+  });
+});
