@@ -31,6 +31,27 @@ export function outageStatus(err: StoreOutage, delayMs: number): { state: IndexS
   };
 }
 
+/** The wait between attempts; close() wakes it so shutdown does not wait out a backoff. */
+export class RetryWait {
+  private wakeUp: (() => void) | undefined;
+
+  sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.done(resolve), ms);
+      this.wakeUp = () => (clearTimeout(timer), this.done(resolve));
+    });
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  private done(resolve: () => void): void {
+    this.wakeUp = undefined;
+    resolve();
+  }
+}
+
 function formatDelay(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }

@@ -15,7 +15,7 @@ import { chunkFileWithReport } from '../chunk';
 import { WorkspaceScanner } from '../scan/scanner';
 import { asHitsResult, searchChunks, searchContextFor, searchImages, similarChunks, type SearchContext } from '../search/chunkSearch';
 import { openStore, type StoreSettings } from '../store/openStore';
-import { StoreError, StoreSchemaError } from '../store/storeErrors';
+import { StoreError } from '../store/storeErrors';
 import type { VectorStore } from '../store/vectorStore';
 import { F, fileHash, type ChunkModels } from './chunkSchema';
 import { emptyCounters, rowsForUnits, type EmbedCounters, type FileUnit, type UnitRows } from './chunkRows';
@@ -23,7 +23,8 @@ import { IndexedFiles } from './indexedFiles';
 import { protocolSkipReason, readIndexState, writeIndexState, type FileSkip, type IndexState } from './indexState';
 import { IndexModels, type ModelSettings } from './models';
 import { planIndex } from './plan';
-import { isStoreOutage, outageStatus, retryDelay } from './storeOutage';
+import { readStoreContents } from './storeConnection';
+import { isStoreOutage, outageStatus, RetryWait, retryDelay } from './storeOutage';
 
 export interface WorkspaceIndexOptions {
   folders: Array<{ name: string; absPath: string }>;
@@ -97,7 +98,7 @@ export class WorkspaceIndex {
   /** The collection is checked and `files` loaded from it; false after a store outage. */
   private connected = false;
   private closing = false;
-  private wakeRetry: (() => void) | undefined;
+  private readonly retryWait = new RetryWait();
 
   private constructor(
     private readonly options: WorkspaceIndexOptions,
@@ -142,25 +143,11 @@ export class WorkspaceIndex {
 
   /** Checks (or creates) the collection for the loaded models and loads which files it holds. */
   private async connect(): Promise<void> {
-    const wanted = this.models.schemaModels;
-    if (this.options.readOnly) {
-      this.stored = await this.store.storedModels();
-      this.reused = !!this.stored;
-    } else {
-      try {
-        this.reused = !(await this.store.ensureCollection(wanted)).created;
-      } catch (err) {
-        // Another model (or none) built it: its vectors cannot be compared with ours. Rebuild,
-        // but only a collection that is ours alone; a shared one waits for a person (outage).
-        if (!(err instanceof StoreSchemaError) || !this.privateCollection) throw err;
-        await this.store.dropCollection();
-        await this.store.ensureCollection(wanted);
-        this.reused = false;
-      }
-      this.stored = wanted;
-    }
-    const rowless = this.reused ? (readIndexState(this.options.dataDir)?.rowlessFiles ?? []) : [];
-    this.files = this.stored ? await IndexedFiles.load(this.store, rowless) : IndexedFiles.empty();
+    const { readOnly, dataDir } = this.options;
+    const contents = await readStoreContents(this.store, this.models.schemaModels, { readOnly, dataDir, privateCollection: this.privateCollection });
+    this.stored = contents.stored;
+    this.reused = contents.reused;
+    this.files = contents.files;
     this.connected = true;
   }
 
@@ -277,7 +264,7 @@ export class WorkspaceIndex {
     this.closing = true;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.resumeGate?.open();
-    this.wakeRetry?.();
+    this.retryWait.wake();
     await this.running?.catch(() => undefined);
     await this.writes.catch(() => undefined);
     await this.store.close();
@@ -305,11 +292,7 @@ export class WorkspaceIndex {
         const outage = outageStatus(err, delay);
         this.setState(outage.state, outage.message);
         this.options.onWarning?.(outage.message);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          this.wakeRetry = () => (clearTimeout(timer), resolve());
-        });
-        this.wakeRetry = undefined;
+        await this.retryWait.sleep(delay);
         if (this.closing || token?.isCancellationRequested) throw err;
       }
     }
