@@ -9,21 +9,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EmbedPool } from '../src/server/embed/embedPool';
 import { TextEmbedder } from '../src/server/embed/textEmbedder';
+import { repoRoot } from './repoRoot';
 
 const WORDS = (
   'the function returns a vector index for each file and the search query finds similar code ' +
   'import export class interface const let async await error result data model token line path'
 ).split(' ');
-
-function repoRoot(): string {
-  for (const start of [__dirname, process.cwd()]) {
-    for (let dir = start; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-      const manifest = path.join(dir, 'package.json');
-      if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'loupe') return dir;
-    }
-  }
-  throw new Error('cannot find the Loupe repo root');
-}
 
 /** Code-like chunks of 40–200 words (deterministic). */
 function makeChunks(n: number): string[] {

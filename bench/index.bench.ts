@@ -19,22 +19,13 @@ import { textInput } from '../src/server/indexer/chunkRows';
 import { IndexModels, chooseDtype, type ModelSettings } from '../src/server/indexer/models';
 import { WorkspaceIndex } from '../src/server/indexer/workspaceIndex';
 import { WorkspaceScanner } from '../src/server/scan/scanner';
+import { repoRoot } from './repoRoot';
 
 /** Well-known packages, ~3,500 files: many small modules (lodash, rxjs) and a few big bundles (react-dom, vue). */
 const PACKAGES = ['express@4.21.2', 'lodash@4.17.21', 'zod@3.23.8', 'vue@3.5.13', 'rxjs@7.8.1', 'react-dom@18.3.1'];
 const THREADS = 1;
 const TARGET_RATIO = 0.8;
 const TARGET_LATENCY_MS = 1000;
-
-function repoRoot(): string {
-  for (const start of [__dirname, process.cwd()]) {
-    for (let dir = start; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-      const manifest = path.join(dir, 'package.json');
-      if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'loupe') return dir;
-    }
-  }
-  throw new Error('cannot find the Loupe repo root');
-}
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
