@@ -8,6 +8,7 @@
 
 import { open, readFile } from 'node:fs/promises';
 import { EngineError, ErrorCode } from '../errors';
+import { crc32 } from '../storage/crc32';
 import type { IndexType, MetricType } from './types';
 
 export const INDEX_FILE_MAGIC = 'LOUPEIDX';
@@ -16,22 +17,7 @@ export const INDEX_FILE_VERSION = 1;
 const TYPES: IndexType[] = ['FLAT', 'HNSW', 'IVF_FLAT', 'IVF_PQ'];
 const METRICS: MetricType[] = ['L2', 'IP', 'COSINE'];
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i;
-    for (let j = 0; j < 8; j++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[i] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (IEEE), continuing from `crc` so it can run over chunks. */
-export function crc32(bytes: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return ~c >>> 0;
-}
+export { crc32 };
 
 function storageError(message: string): EngineError {
   return new EngineError(ErrorCode.StorageError, message);

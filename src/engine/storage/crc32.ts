@@ -56,5 +56,7 @@ const nativeCrc32: ((data: Uint8Array, value?: number) => number) | undefined =
 
 /** CRC-32 of `buf`, continuing from `seed` (the CRC of everything before it). */
 export function crc32(buf: Uint8Array, seed = 0): number {
+  // Node 20's zlib.crc32 returns 0, not the seed, for an empty view over an empty ArrayBuffer.
+  if (buf.length === 0) return seed >>> 0;
   return nativeCrc32 ? nativeCrc32(buf, seed) >>> 0 : crc32Table(buf, seed);
 }

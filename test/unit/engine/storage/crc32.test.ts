@@ -21,3 +21,11 @@ test('table and native crc32 agree, and a seed continues a running checksum', ()
     assert.equal(crc32(buf.subarray(cut), crc32(buf.subarray(0, cut))), whole);
   }
 });
+
+test('an empty chunk leaves a running checksum unchanged, whatever buffer it views', () => {
+  const seed = crc32(Buffer.from('segment header'));
+  // An empty typed array's view over an empty ArrayBuffer: Node 20's zlib.crc32 returns 0 here.
+  const empty = new Uint8Array(new Float32Array(0).buffer, 0, 0);
+  assert.equal(crc32(empty, seed), seed);
+  assert.equal(crc32(new Uint8Array(0), seed), seed);
+});
