@@ -10,21 +10,23 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { HitsResult, IndexStatus, SearchHitView, SearchImageParams, SearchParams, SimilarParams, SkipReason } from '../../protocol/requests';
-import { chunkFileWithReport } from '../chunk';
+import type { HitsResult, IndexStatus, SearchHitView, SearchImageParams, SearchParams, SimilarParams } from '../../protocol/requests';
 import { WorkspaceScanner } from '../scan/scanner';
+import { LatencyWindow } from '../search/latencyWindow';
 import { asHitsResult, searchChunks, searchContextFor, searchImages, similarChunks, type SearchContext } from '../search/chunkSearch';
 import { openStore, type StoreSettings } from '../store/openStore';
 import { StoreError } from '../store/storeErrors';
 import type { VectorStore } from '../store/vectorStore';
-import { F, fileHash, type ChunkModels } from './chunkSchema';
-import { emptyCounters, rowsForUnits, type EmbedCounters, type FileUnit, type UnitRows } from './chunkRows';
+import { fileHash, type ChunkModels } from './chunkSchema';
+import { emptyCounters, type EmbedCounters } from './chunkRows';
 import { IndexedFiles } from './indexedFiles';
-import { protocolSkipReason, readIndexState, writeIndexState, type FileSkip, type IndexState } from './indexState';
+import { protocolSkipReason, readIndexState, writeIndexState, type IndexState } from './indexState';
 import { IndexModels, type ModelSettings } from './models';
 import { planIndex } from './plan';
 import { readStoreContents } from './storeConnection';
+import { SkipLog } from './skipLog';
 import { isStoreOutage, outageStatus, RetryWait, retryDelay } from './storeOutage';
+import { deleteFiles, writeFiles, type FileToWrite, type WriteTarget } from './writeFiles';
 
 export interface WorkspaceIndexOptions {
   folders: Array<{ name: string; absPath: string }>;
@@ -73,7 +75,6 @@ export interface IndexReport {
 
 /** Files per group: one batch of model calls, then one write per group. */
 const GROUP_FILES = 16;
-const LATENCY_WINDOW = 21;
 
 export class WorkspaceIndex {
   /** Inputs embedded since open, all passes and edits together. */
@@ -81,10 +82,9 @@ export class WorkspaceIndex {
   private state: IndexStatus['state'] = 'ready';
   private message: string | undefined;
   private progress: { done: number; total: number } | undefined;
-  private skipped: Partial<Record<SkipReason, number>> = {};
-  private skipExamples: string[] = [];
+  private readonly skips = new SkipLog();
   private lastFlush: string | undefined;
-  private latencies: number[] = [];
+  private readonly latencies = new LatencyWindow();
   private writes: Promise<unknown> = Promise.resolve();
   private running: Promise<IndexReport> | undefined;
   private resumeGate: { promise: Promise<void>; open: () => void } | undefined;
@@ -108,10 +108,7 @@ export class WorkspaceIndex {
   ) {
     this.scanner = new WorkspaceScanner(options.folders, { exclude: options.exclude ?? [], maxFileSize: options.maxFileSize });
     const saved = readIndexState(options.dataDir);
-    if (saved) {
-      this.skipped = saved.skipped;
-      this.skipExamples = saved.skipExamples;
-    }
+    if (saved) this.skips.reset(saved);
   }
 
   /** Opens the store; a Milvus server that is down or refuses us is retried by indexAll, not fatal. */
@@ -211,13 +208,13 @@ export class WorkspaceIndex {
   }
 
   status(): IndexStatus {
-    const latency = median(this.latencies);
+    const latency = this.latencies.medianMs;
     return {
       state: this.state,
       files: this.files.fileCount,
       chunks: this.files.chunkCount,
       images: this.files.imageCount,
-      skipped: { ...this.skipped },
+      skipped: { ...this.skips.counts },
       model: this.models.state,
       ...(this.lastFlush ? { lastFlush: this.lastFlush } : {}),
       ...(latency !== undefined ? { queryLatencyMs: latency } : {}),
@@ -229,7 +226,7 @@ export class WorkspaceIndex {
 
   /** A few "folder/path: why" lines about skipped files. */
   get skipDetails(): readonly string[] {
-    return this.skipExamples;
+    return this.skips.examples;
   }
 
   /** Holds full passes and the embedding workers between groups; edits wait too. */
@@ -314,22 +311,21 @@ export class WorkspaceIndex {
     const report: IndexReport = { scanned: 0, indexed: 0, unchanged: 0, deleted: 0, failed: 0, cancelled: false, embedded: emptyCounters() };
     this.setState(this.resumeGate ? 'paused' : 'indexing', 'Scanning the workspace');
     const scan = await this.scanner.scan();
-    this.skipped = {};
-    this.skipExamples = [];
-    for (const [reason, n] of Object.entries(scan.skipped)) if (n) this.addSkip(protocolSkipReason(reason as never), n);
-    for (const [reason, paths] of Object.entries(scan.examples)) for (const p of paths) this.noteSkip(`${p}: ${reason}`);
+    this.skips.reset();
+    for (const [reason, n] of Object.entries(scan.skipped)) if (n) this.skips.add(protocolSkipReason(reason as never), n);
+    for (const [reason, paths] of Object.entries(scan.examples)) for (const p of paths) this.skips.note(`${p}: ${reason}`);
     const onDisk = [];
     for (const file of scan.files) {
       const bytes = await this.readFile(file.absPath).catch(() => undefined);
       if (bytes) onDisk.push({ ...file, path: file.relPath, hash: fileHash(bytes) });
-      else this.addSkip('unreadable', 1);
+      else this.skips.add('unreadable', 1);
     }
     report.scanned = onDisk.length;
     const plan = planIndex(onDisk, this.files.list());
     report.unchanged = plan.unchanged.length;
     for (const f of plan.unchanged) {
       const skip = this.files.get(f.folder, f.path)?.skip;
-      if (skip) this.countSkip(f, skip);
+      if (skip) this.skips.file(f, skip);
     }
     await this.exclusive(() => this.deleteFiles(plan.toDelete));
     report.deleted = plan.toDelete.length;
@@ -349,7 +345,7 @@ export class WorkspaceIndex {
         for (const f of group) {
           const bytes = await this.readFile(f.absPath).catch(() => undefined);
           if (bytes) withBytes.push({ ...f, bytes, hash: fileHash(bytes) });
-          else this.addSkip('unreadable', 1);
+          else this.skips.add('unreadable', 1);
         }
         return this.writeGroup(withBytes);
       });
@@ -368,56 +364,20 @@ export class WorkspaceIndex {
   }
 
   /** Chunks, embeds and writes a group of files; a file that fails is skipped, not fatal. */
-  private async writeGroup(group: Array<{ folder: string; relPath: string; absPath: string; mtimeMs: number; size: number; bytes: Buffer; hash: string }>): Promise<{ indexed: number; failed: number }> {
-    const units: FileUnit[] = [];
-    const skips = new Map<FileUnit, FileSkip>();
-    let failed = 0;
-    for (const f of group) {
-      const result = await chunkFileWithReport({ absPath: f.absPath, relPath: f.relPath, folder: f.folder, bytes: f.bytes });
-      const unit: FileUnit = { folder: f.folder, path: f.relPath, absPath: f.absPath, bytes: f.bytes, mtime: f.mtimeMs, size: f.size, hash: f.hash, chunks: result.chunks, reuse: new Map() };
-      units.push(unit);
-      if (result.skipped) skips.set(unit, { reason: protocolSkipReason(result.skipped.reason), message: result.skipped.message });
-    }
-    const vectorFields = [this.stored?.text ? F.textVector : '', this.stored?.image ? F.imageVector : ''].filter(Boolean);
-    const old = await this.files.storedRows(this.store, units, vectorFields);
-    for (const u of units) u.reuse = old.vectorsOf(u.folder, u.path);
-    // Model calls for the whole group at once; if a text batch fails, retry file by file.
-    let results: UnitRows[];
-    try {
-      results = await rowsForUnits(units, this.models, this.counters);
-    } catch {
-      results = [];
-      for (const u of units) {
-        results.push(await rowsForUnits([u], this.models, this.counters).then((r) => r[0], (err: Error) => ({ error: err.message })));
-      }
-    }
-    const ids = old.ids();
-    if (ids.length) await this.store.delete({ ids });
-    for (const [i, u] of units.entries()) {
-      const result = results[i];
-      const rows = 'rows' in result ? result.rows : [];
-      if ('error' in result) {
-        failed++;
-        skips.set(u, { reason: 'error', message: `could not be embedded (${result.error})` });
-      }
-      if (rows.length) await this.store.upsert(rows);
-      const skip = skips.get(u);
-      this.files.set(u.folder, u.path, u.hash, rows, skip);
-      if (skip) this.countSkip(u, skip);
-    }
-    return { indexed: units.length - failed, failed };
+  private writeGroup(group: FileToWrite[]): Promise<{ indexed: number; failed: number }> {
+    return writeFiles(this.writeTarget(), group);
   }
 
   private async deleteFiles(files: ReadonlyArray<{ folder: string; path: string }>): Promise<number> {
-    if (files.length === 0) return 0;
-    let n = 0;
-    for (const f of files) {
-      n += await this.store.delete({ filter: 'path == {path} and folder == {folder}', filterParams: { path: f.path, folder: f.folder } });
-      this.files.remove(f.folder, f.path);
-    }
-    this.emit();
+    const n = await deleteFiles(this.writeTarget(), files);
+    if (files.length) this.emit();
     return n;
   }
+
+  private writeTarget(): WriteTarget {
+    return { store: this.store, files: this.files, models: this.models, counters: this.counters, skips: this.skips, stored: this.stored };
+  }
+
 
   // ---- helpers ------------------------------------------------------------------------
 
@@ -428,14 +388,8 @@ export class WorkspaceIndex {
   }
 
   private async timed(run: () => Promise<SearchHitView[]>): Promise<HitsResult> {
-    const started = performance.now();
-    const result = await asHitsResult(run).catch((err: unknown) => {
-      // A store that is down or refuses us: the searcher sees why, as for a bad query.
-      if (!(err instanceof StoreError)) throw err;
-      return { hits: [], tookMs: Math.round(performance.now() - started), error: { message: err.message } };
-    });
-    this.latencies.push(result.tookMs);
-    if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
+    const result = await asHitsResult(run);
+    this.latencies.add(result.tookMs);
     return result;
   }
 
@@ -474,24 +428,11 @@ export class WorkspaceIndex {
       textModel: this.stored?.text?.modelId ?? settings?.textModel ?? '',
       imageModel: this.stored?.image?.modelId ?? settings?.imageModel ?? '',
       lastIndexed: new Date().toISOString(),
-      skipped: this.skipped,
-      skipExamples: this.skipExamples,
+      skipped: this.skips.counts,
+      skipExamples: this.skips.examples,
       rowlessFiles: this.files.rowless(),
     };
     await writeIndexState(this.options.dataDir, state);
-  }
-
-  private countSkip(file: { folder: string; path: string }, skip: FileSkip): void {
-    this.addSkip(skip.reason, 1);
-    this.noteSkip(`${file.folder}/${file.path}: ${skip.message}`);
-  }
-
-  private addSkip(reason: SkipReason, n: number): void {
-    this.skipped[reason] = (this.skipped[reason] ?? 0) + n;
-  }
-
-  private noteSkip(line: string): void {
-    if (this.skipExamples.length < 20) this.skipExamples.push(line);
   }
 
   private setState(state: IndexStatus['state'], message: string | undefined): void {
@@ -503,12 +444,6 @@ export class WorkspaceIndex {
   private emit(): void {
     this.options.onStatus?.(this.status());
   }
-}
-
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function uriToPath(uri: string): string {

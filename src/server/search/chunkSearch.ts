@@ -8,6 +8,7 @@ import type { HitsResult, SearchHitView, SearchImageParams, SearchParams } from 
 import { F, type ChunkModels, type VectorModel } from '../indexer/chunkSchema';
 import type { IndexModels } from '../indexer/models';
 import { storeSchema } from '../store/chunkCollection';
+import { StoreError } from '../store/storeErrors';
 import type { StoreHit, VectorStore } from '../store/vectorStore';
 import { hitView, matchedTerms } from './hitView';
 import { parseQueryShortcuts } from './queryShortcuts';
@@ -193,18 +194,22 @@ function clampLimit(limit: number | undefined): number {
   return Math.min(limit, MAX_LIMIT);
 }
 
-/** For callers that must answer a protocol request: errors the user can fix become `error`. */
+/**
+ * For callers that must answer a protocol request: errors the user can fix become `error`, and
+ * so does a store that is down or refuses us (the searcher sees why instead of a failed request).
+ */
 export async function asHitsResult(run: () => Promise<SearchHitView[]>): Promise<HitsResult> {
   const started = performance.now();
   try {
     const hits = await run();
     return { hits, tookMs: Math.round((performance.now() - started) * 10) / 10 };
   } catch (err) {
-    if (!(err instanceof UserQueryError)) throw err;
+    if (!(err instanceof UserQueryError) && !(err instanceof StoreError)) throw err;
+    const position = err instanceof UserQueryError ? err.position : undefined;
     return {
       hits: [],
       tookMs: Math.round((performance.now() - started) * 10) / 10,
-      error: { message: err.message, ...(err.position !== undefined ? { position: err.position } : {}) },
+      error: { message: err.message, ...(position !== undefined ? { position } : {}) },
     };
   }
 }

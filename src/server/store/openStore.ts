@@ -98,6 +98,6 @@ export function normalizeRemote(url: string): string {
     .replace(/^[a-z+]+:\/\//i, '')
     .replace(/^[^@/]+@/, '')
     .replace(/^([^/:]+):(?!\d)/, '$1/')
-    .replace(/\.git$/, '')
-    .replace(/\/+$/, '');
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
 }
