@@ -1,33 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
-import { MODEL_PATH, copyWorkspace, repoRoot, scratchDir } from '../server/indexerFixtures';
-
-const run = promisify(execFile);
-// The compiled CLI next to this compiled test: <out>/test/unit/cli → <out>/src/cli/main.js.
-const CLI = path.resolve(__dirname, '..', '..', '..', 'src', 'cli', 'main.js');
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function loupe(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  // NODE_PATH lets a build in a scratch out dir find the repo's node_modules.
-  const fullEnv = { ...process.env, NODE_PATH: path.join(repoRoot(), 'node_modules'), LOUPE_MODEL_PATH: '', ...env };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: fullEnv });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-const TINY = ['--model-path', MODEL_PATH, '--text-model', 'tiny-text', '--image-model', 'tiny-clip'];
+import { copyWorkspace, scratchDir } from '../server/indexerFixtures';
+import { TINY, loupe } from './cliRunner';
 
 test('index, then search --json in another process, finds the function by name', async () => {
   const ws = copyWorkspace();

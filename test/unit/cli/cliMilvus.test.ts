@@ -3,31 +3,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
-import { MODEL_PATH, copyWorkspace, repoRoot, scratchDir } from '../server/indexerFixtures';
+import { copyWorkspace, scratchDir } from '../server/indexerFixtures';
+import { CLI, CLI_ENV, TINY, loupe } from './cliRunner';
 
-const run = promisify(execFile);
-const CLI = path.resolve(__dirname, '..', '..', '..', 'src', 'cli', 'main.js');
-const ENV = { ...process.env, NODE_PATH: path.join(repoRoot(), 'node_modules'), LOUPE_MODEL_PATH: '' };
-const TINY = ['--model-path', MODEL_PATH, '--text-model', 'tiny-text', '--image-model', 'tiny-clip'];
 const TOKEN = 'cli-milvus-token';
-
-async function loupe(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: ENV });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 test('loupe serve + index --backend milvus + search --backend milvus --json', async () => {
   const served = scratchDir('cli-serve');
-  const server = spawn(process.execPath, [CLI, 'serve', '--data', served, '--port', '0', '--token', TOKEN], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(process.execPath, [CLI, 'serve', '--data', served, '--port', '0', '--token', TOKEN], { env: CLI_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
   try {
     const uri = await new Promise<string>((resolve, reject) => {
