@@ -4,7 +4,7 @@
 //   L2:  ‖q − c − r‖² = ‖q − c‖² + (‖r‖² + 2⟨c, r⟩) − 2⟨q, r⟩
 // where the middle term is one float per vector, computed at add time (as faiss's precomputed
 // tables, but per vector: 4 bytes each instead of nlist × m × ksub floats). A table per list
-// measured about 2.5× slower at nprobe=32 on 100k × 384. Search can re-rank refineK × k
+// measured 2.4× slower on 100k × 384 (bench/RESULTS.md). Search can re-rank refineK × k
 // candidates with exact distances from the segment's raw vectors (faiss IndexRefine), which the
 // index references but does not own.
 
