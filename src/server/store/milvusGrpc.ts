@@ -127,10 +127,21 @@ export class MilvusGrpcTransport implements MilvusTransport {
   }
 
   private client(): Promise<MilvusClient> {
-    this.clientPromise ??= import('@zilliz/milvus2-sdk-node').then(
-      ({ MilvusClient: Client }) => new Client({ address: this.options.uri, token: this.options.token, database: this.options.database, timeout: this.options.timeoutMs ?? 30_000 }),
-    );
+    this.clientPromise ??= import('@zilliz/milvus2-sdk-node').then(({ MilvusClient: Client }) => {
+      const client = new Client({ address: this.options.uri, token: this.options.token, database: this.options.database, timeout: this.options.timeoutMs ?? 30_000 });
+      // The SDK connects in its constructor and leaves that promise unhandled when the server is
+      // down, which would crash the process; our calls report the failure themselves.
+      (client as unknown as { connectPromise?: Promise<unknown> }).connectPromise?.catch(() => undefined);
+      return client;
+    });
     return this.clientPromise;
+  }
+
+  /** After an outage, the next call makes a fresh client (and connection) instead of a broken one. */
+  private forgetClient(): void {
+    const old = this.clientPromise;
+    this.clientPromise = undefined;
+    void old?.then((c) => c.closeConnection()).catch(() => undefined);
   }
 
   /** Runs one SDK call; gRPC status codes and Milvus error codes become typed store errors. */
@@ -139,7 +150,9 @@ export class MilvusGrpcTransport implements MilvusTransport {
     try {
       r = await fn();
     } catch (err) {
-      throw grpcFailure(err, this.where, what);
+      const failure = grpcFailure(err, this.where, what);
+      if (failure instanceof StoreUnavailableError) this.forgetClient();
+      throw failure;
     }
     const status = (r as GrpcStatus).status;
     const code = Number(status?.code ?? 0);

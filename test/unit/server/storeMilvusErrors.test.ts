@@ -46,6 +46,19 @@ test('no server listening → StoreUnavailableError with the connection error', 
   });
 });
 
+test('gRPC with no server listening → StoreUnavailableError, and the process keeps running', async () => {
+  const probe = http.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  const store = new MilvusStore({ uri: `127.0.0.1:${port}`, protocol: 'grpc', token: TOKEN, workspace: ALICE, timeoutMs: 2000 });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    // The second call makes a fresh client: an outage does not leave a broken one behind.
+    await assert.rejects(store.count(), (err: unknown) => err instanceof StoreUnavailableError && /gRPC.*cannot reach the server/.test(err.message));
+  }
+  await store.close();
+});
+
 test('a server that never answers → StoreUnavailableError after the timeout', async () => {
   const silent = http.createServer(() => undefined);
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
