@@ -100,7 +100,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
       return;
     }
     const params = toSearchParams(q);
-    const title = params.query || params.filter || '';
+    const title = [params.query, params.filter ? `where ${params.filter}` : ''].filter((x) => x !== '').join(' ');
     await this.answer(seq, title, q, () => this.ctx.client.request(Method.search, params));
   }
 
