@@ -152,13 +152,14 @@ const HEX = '0123456789abcdef';
 /**
  * Every matching row, however many: a query that comes back full is split by the first hex
  * digits of content_hash (a sha256 prefix, so the parts are near equal) until each part fits.
+ * `page` is Milvus's cap; tests pass a small one.
  */
-async function queryAll(store: VectorStore, where: StoreFilter, outputFields: string[], prefix = ''): Promise<Row[]> {
+export async function queryAll(store: VectorStore, where: StoreFilter, outputFields: string[], page = PAGE, prefix = ''): Promise<Row[]> {
   // The prefix is hex digits only, so it is safe as a literal.
   const filter = prefix ? `(${where.filter}) and ${F.contentHash} like "${prefix}%"` : (where.filter as string);
-  const rows = await store.query({ filter, ...(where.filterParams ? { filterParams: where.filterParams } : {}), outputFields, limit: PAGE });
-  if (rows.length < PAGE || prefix.length >= 4) return rows;
+  const rows = await store.query({ filter, ...(where.filterParams ? { filterParams: where.filterParams } : {}), outputFields, limit: page });
+  if (rows.length < page || prefix.length >= 4) return rows;
   const out: Row[] = [];
-  for (const d of HEX) out.push(...(await queryAll(store, where, outputFields, prefix + d)));
+  for (const d of HEX) out.push(...(await queryAll(store, where, outputFields, page, prefix + d)));
   return out;
 }
