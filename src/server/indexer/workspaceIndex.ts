@@ -121,6 +121,7 @@ export class WorkspaceIndex {
     } catch (err) {
       if (privateCollection || options.readOnly || options.maxRetries === 0 || !isStoreOutage(err)) {
         await store.close();
+        if (!(options.models instanceof IndexModels)) await models.close(); // loaded here: ours to close
         throw err;
       }
       const outage = outageStatus(err, retryDelay(0, options.retryDelayMs));
