@@ -90,12 +90,17 @@ test('sidebar: filters, expression errors, images, safety, themes', { timeout: 3
       // code-server shows VS Code's own file dialog: a path box in the quick input.
       const q = quickInput(s);
       await q.input.waitFor({ state: 'visible', timeout: 10_000 });
+      // It first fills in the workspace folder and lists it; typing before that would be replaced.
+      await q.rows.filter({ hasText: 'assets' }).first().waitFor({ timeout: 10_000 });
       await q.input.fill(path.join(s.workspace, 'assets', 'blue-circle.png'));
       // The dialog lists the folder and settles on the typed file before it accepts it.
       await q.rows.filter({ hasText: 'blue-circle.png' }).first().waitFor({ timeout: 10_000 });
       await page.waitForTimeout(300);
       await q.input.press('Enter');
-      await frame.locator('#title', { hasText: 'Images like assets/blue-circle.png' }).waitFor({ timeout: 15_000 });
+      await frame.locator('#title', { hasText: 'Images like assets/blue-circle.png' }).waitFor({ timeout: 15_000 }).catch(async (e: Error) => {
+        await s.screenshot('sidebar-choose-failure');
+        throw e;
+      });
       const first = frame.locator('.image-hit .caption').first();
       await first.waitFor({ timeout: 15_000 });
       assert.equal(await first.innerText(), 'assets/blue-circle.png', 'the chosen image is its own nearest neighbour');
