@@ -216,7 +216,8 @@
   function showError(field, message, position) {
     results.removeAttribute('aria-busy');
     const target = field === 'none' ? errors.query : errors[field];
-    target.replaceChildren(el('div', 'error-message', position !== undefined ? `${message} (position ${position})` : message));
+    const named = position === undefined || /position \d/.test(message);
+    target.replaceChildren(el('div', 'error-message', named ? message : `${message} (position ${position})`));
     if (field === 'expr' && position !== undefined) {
       // The expression with a caret under the offending character (the server saw it trimmed).
       const shown = inputs.expr.value.trim();
