@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { waitFor, withCodeServer } from './harness';
-import { paletteSearch, waitForIndex } from './searchUi';
+import { paletteSearch, quickInput, waitForIndex } from './searchUi';
 
 test('palette search, shortcut errors, hover, live updates', { timeout: 300_000 }, async (t) => {
   await withCodeServer({ name: 'palette' }, async (s) => {
@@ -34,6 +34,33 @@ test('palette search, shortcut errors, hover, live updates', { timeout: 300_000 
       const q = await paletteSearch(s, 'area since:banana');
       await q.title.filter({ hasText: 'is not a duration' }).waitFor({ timeout: 15_000 });
       await s.screenshot('palette-error');
+      await q.input.press('Escape');
+    });
+
+    await t.test('Search Images lists image hits with thumbnails; accept opens the image', async () => {
+      await s.runCommand('Loupe: Search Images');
+      const q = quickInput(s);
+      await q.input.fill('a red square');
+      const row = q.rows.filter({ hasText: 'red-square.png' }).first();
+      await row.waitFor({ timeout: 15_000 });
+      assert.ok((await q.rows.locator('.quick-input-list-icon, .monaco-icon-label-iconpath').count()) > 0, 'no thumbnails');
+      await s.screenshot('palette-images');
+      await row.click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'red-square.png' }).waitFor({ timeout: 10_000 });
+    });
+
+    await t.test('Find Similar to Selection from the editor context menu', async () => {
+      await s.openFile('math.ts');
+      const word = page.locator('.editor-instance .monaco-editor .view-lines span', { hasText: /^perimeter$/ }).first();
+      await word.click({ button: 'right' });
+      await page.locator('.monaco-menu .action-label', { hasText: 'Find Similar to Selection' }).first().click();
+      const q = quickInput(s);
+      await q.title.filter({ hasText: /Loupe: Similar to src\/math\.ts:\d+/ }).waitFor({ timeout: 10_000 });
+      await q.rows.first().waitFor({ timeout: 15_000 });
+      const rows = await q.rows.allInnerTexts();
+      assert.ok(rows.length > 0 && !rows[0].includes('$(error)'), `rows: ${rows.join(' | ')}`);
+      assert.ok(!rows.some((r) => /perimeter/.test(r) && /math\.ts:2[5-7]/.test(r)), 'the selected method itself is listed');
+      await s.screenshot('palette-similar');
       await q.input.press('Escape');
     });
 

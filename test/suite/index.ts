@@ -5,6 +5,7 @@
 // Both call run(); it rejects when a case failed.
 
 import './extension.suite';
+import './searchTool.suite';
 import { runCases } from './runner';
 
 export async function run(): Promise<void> {
