@@ -3,8 +3,8 @@
 // models; the LSP handlers and the CLI drive it. When a Milvus server is down or refuses us, a
 // pass waits and retries with backoff (storeOutage.ts), then re-plans from hashes.
 //
-// A full pass is scan → plan (diff by hash) → per group of files: chunk, embed what changed,
-// replace the files' rows → flush. Edits go through updateFile/removeFile one file at a time.
+// A full pass (indexPass.ts) is scan → plan (diff by hash) → groups of files chunked, embedded
+// and written in a pipeline → flush. Edits go through updateFile/removeFile one file at a time.
 // Writes are serialised; searches run any time.
 
 import * as fs from 'node:fs/promises';
@@ -20,13 +20,15 @@ import type { VectorStore } from '../store/vectorStore';
 import { fileHash, type ChunkModels } from './chunkSchema';
 import { emptyCounters, type EmbedCounters } from './chunkRows';
 import { IndexedFiles } from './indexedFiles';
-import { protocolSkipReason, readIndexState, writeIndexState, type IndexState } from './indexState';
+import { runIndexPass, type CancellationLike, type IndexProgress, type IndexReport, type PassHost } from './indexPass';
+import { readIndexState, writeIndexState, type IndexState } from './indexState';
 import { IndexModels, type ModelSettings } from './models';
-import { planIndex } from './plan';
 import { readStoreContents } from './storeConnection';
 import { SkipLog } from './skipLog';
 import { isStoreOutage, outageStatus, RetryWait, retryDelay } from './storeOutage';
 import { deleteFiles, writeFiles, type FileToWrite, type WriteTarget } from './writeFiles';
+
+export type { CancellationLike, IndexProgress, IndexReport } from './indexPass';
 
 export interface WorkspaceIndexOptions {
   folders: Array<{ name: string; absPath: string }>;
@@ -49,32 +51,6 @@ export interface WorkspaceIndexOptions {
   /** Retries after a store outage before a pass fails (default: no limit; the CLI uses 0). */
   maxRetries?: number;
 }
-
-export interface IndexProgress {
-  done: number;
-  total: number;
-  /** The file just written, "folder/path". */
-  current?: string;
-}
-
-/** What the LSP's CancellationToken offers; any object with the flag will do. */
-export interface CancellationLike {
-  readonly isCancellationRequested: boolean;
-}
-
-export interface IndexReport {
-  scanned: number;
-  indexed: number;
-  unchanged: number;
-  deleted: number;
-  failed: number;
-  cancelled: boolean;
-  /** Inputs embedded in this pass (0 for an unchanged workspace). */
-  embedded: EmbedCounters;
-}
-
-/** Files per group: one batch of model calls, then one write per group. */
-const GROUP_FILES = 16;
 
 export class WorkspaceIndex {
   /** Inputs embedded since open, all passes and edits together. */
@@ -160,22 +136,9 @@ export class WorkspaceIndex {
     if (text === undefined) this.overlays.delete(absPath);
     else this.overlays.set(absPath, text);
     return this.orRetryLater(() => this.exclusive(async () => {
-      const verdict = await this.scanner.checkFile(absPath);
-      if ('skipped' in verdict) {
-        const where = this.locate(absPath);
-        if (where && this.files.has(where.folder, where.path)) {
-          await this.deleteFiles([where]);
-          return 'removed';
-        }
-        return 'skipped';
-      }
-      const { file } = verdict;
-      const bytes = await this.readFile(absPath);
-      const hash = fileHash(bytes);
-      if (this.files.get(file.folder, file.relPath)?.fileHash === hash) return 'unchanged';
-      await this.writeGroup([{ ...file, bytes, hash }]);
-      this.scheduleFlush();
-      return 'indexed';
+      const outcome = await this.reindexFile(absPath);
+      if (outcome === 'indexed') this.scheduleFlush();
+      return outcome;
     }));
   }
 
@@ -307,61 +270,51 @@ export class WorkspaceIndex {
     }
   }
 
-  private async runIndexAll(onProgress?: (p: IndexProgress) => void, token?: CancellationLike): Promise<IndexReport> {
-    const before = { ...this.counters };
-    const report: IndexReport = { scanned: 0, indexed: 0, unchanged: 0, deleted: 0, failed: 0, cancelled: false, embedded: emptyCounters() };
-    this.setState(this.resumeGate ? 'paused' : 'indexing', 'Scanning the workspace');
-    const scan = await this.scanner.scan();
-    this.skips.reset();
-    for (const [reason, n] of Object.entries(scan.skipped)) if (n) this.skips.add(protocolSkipReason(reason as never), n);
-    for (const [reason, paths] of Object.entries(scan.examples)) for (const p of paths) this.skips.note(`${p}: ${reason}`);
-    const onDisk = [];
-    for (const file of scan.files) {
-      const bytes = await this.readFile(file.absPath).catch(() => undefined);
-      if (bytes) onDisk.push({ ...file, path: file.relPath, hash: fileHash(bytes) });
-      else this.skips.add('unreadable', 1);
-    }
-    report.scanned = onDisk.length;
-    const plan = planIndex(onDisk, this.files.list());
-    report.unchanged = plan.unchanged.length;
-    for (const f of plan.unchanged) {
-      const skip = this.files.get(f.folder, f.path)?.skip;
-      if (skip) this.skips.file(f, skip);
-    }
-    await this.exclusive(() => this.deleteFiles(plan.toDelete));
-    report.deleted = plan.toDelete.length;
-    const total = plan.toIndex.length;
-    this.progress = { done: 0, total };
-    this.setState(this.resumeGate ? 'paused' : 'indexing', total ? `Indexing ${total} file(s)` : undefined);
-    for (let start = 0; start < total; ) {
-      if (this.resumeGate) await this.resumeGate.promise;
-      if (token?.isCancellationRequested) {
-        report.cancelled = true;
-        break;
+  private runIndexAll(onProgress?: (p: IndexProgress) => void, token?: CancellationLike): Promise<IndexReport> {
+    return runIndexPass(this.passHost(), onProgress, token);
+  }
+
+  private passHost(): PassHost {
+    return {
+      scanner: this.scanner,
+      skips: this.skips,
+      counters: this.counters,
+      target: () => this.writeTarget(),
+      readFile: (absPath) => this.readFile(absPath),
+      exclusive: (work) => this.exclusive(work),
+      reindexFile: (absPath) => this.reindexFile(absPath),
+      deleteFiles: (files) => this.deleteFiles(files),
+      untilResumed: async () => {
+        while (this.resumeGate) await this.resumeGate.promise;
+      },
+      isPaused: () => this.resumeGate !== undefined,
+      setState: (state, message) => this.setState(state, message),
+      setProgress: (progress) => {
+        this.progress = progress;
+        this.emit();
+      },
+      flush: () => this.flush(),
+      saveState: () => this.saveState(),
+    };
+  }
+
+  /** updateFile's work, for a caller that holds the write lock (a pass meeting an edited file). */
+  private async reindexFile(absPath: string): Promise<'indexed' | 'unchanged' | 'removed' | 'skipped'> {
+    const verdict = await this.scanner.checkFile(absPath);
+    if ('skipped' in verdict) {
+      const where = this.locate(absPath);
+      if (where && this.files.has(where.folder, where.path)) {
+        await this.deleteFiles([where]);
+        return 'removed';
       }
-      const group = plan.toIndex.slice(start, start + GROUP_FILES);
-      start += group.length;
-      const written = await this.exclusive(async () => {
-        const withBytes = [];
-        for (const f of group) {
-          const bytes = await this.readFile(f.absPath).catch(() => undefined);
-          if (bytes) withBytes.push({ ...f, bytes, hash: fileHash(bytes) });
-          else this.skips.add('unreadable', 1);
-        }
-        return this.writeGroup(withBytes);
-      });
-      report.indexed += written.indexed;
-      report.failed += written.failed;
-      this.progress = { done: start, total };
-      onProgress?.({ done: start, total, current: `${group[group.length - 1].folder}/${group[group.length - 1].path}` });
-      this.emit();
+      return 'skipped';
     }
-    await this.flush();
-    await this.saveState();
-    for (const k of Object.keys(report.embedded) as Array<keyof EmbedCounters>) report.embedded[k] = this.counters[k] - before[k];
-    this.progress = undefined;
-    this.setState(this.resumeGate ? 'paused' : 'ready', report.cancelled ? 'Indexing was cancelled; run reindex to finish.' : undefined);
-    return report;
+    const { file } = verdict;
+    const bytes = await this.readFile(absPath);
+    const hash = fileHash(bytes);
+    if (this.files.get(file.folder, file.relPath)?.fileHash === hash) return 'unchanged';
+    await this.writeGroup([{ ...file, bytes, hash }]);
+    return 'indexed';
   }
 
   /** Chunks, embeds and writes a group of files; a file that fails is skipped, not fatal. */

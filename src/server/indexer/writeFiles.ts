@@ -1,12 +1,16 @@
-// Writing files into the store: a group of files chunked, embedded (reusing the stored vectors of
-// chunks whose text did not change) and their rows replaced; or a file's rows deleted. The
-// IndexedFiles view and the skip log are kept in step with every write.
+// Writing files into the store, in three steps a full pass can overlap (indexPass.ts):
+//   chunkFiles   — main thread: split each file into chunks;
+//   embedFiles   — the worker pool: vectors for the chunks whose text is new (stored vectors of
+//                  unchanged chunks are reused);
+//   replaceRows  — the store: the files' old rows out, the new ones in.
+// writeFiles does all three at once (an edit). The IndexedFiles view and the skip log are kept in
+// step with every write.
 
 import { chunkFileWithReport } from '../chunk';
 import type { VectorStore } from '../store/vectorStore';
 import { F, type ChunkModels } from './chunkSchema';
 import { rowsForUnits, type EmbedCounters, type FileUnit, type UnitRows } from './chunkRows';
-import type { IndexedFiles } from './indexedFiles';
+import type { IndexedFiles, StoredRows } from './indexedFiles';
 import { protocolSkipReason, type FileSkip } from './indexState';
 import type { IndexModels } from './models';
 import type { SkipLog } from './skipLog';
@@ -31,21 +35,50 @@ export interface FileToWrite {
   hash: string;
 }
 
+/** A file split into chunks; `skip` says why it will have no rows (the chunker gave up on it). */
+export interface ChunkedFile {
+  unit: FileUnit;
+  skip?: FileSkip;
+}
+
+/** A chunked file with its rows (vectors attached), or why it could not be embedded. */
+export interface EmbeddedFile extends ChunkedFile {
+  result: UnitRows;
+}
+
+export interface EmbeddedGroup {
+  files: EmbeddedFile[];
+  /** The rows the files had when their vectors were looked up for reuse. */
+  stored: StoredRows;
+}
+
+export interface WriteCounts {
+  indexed: number;
+  failed: number;
+}
+
 /** Chunks, embeds and writes a group of files; a file that fails is skipped, not fatal. */
-export async function writeFiles(t: WriteTarget, group: readonly FileToWrite[]): Promise<{ indexed: number; failed: number }> {
-  const units: FileUnit[] = [];
-  const skips = new Map<FileUnit, FileSkip>();
-  let failed = 0;
+export async function writeFiles(t: WriteTarget, group: readonly FileToWrite[]): Promise<WriteCounts> {
+  const embedded = await embedFiles(t, await chunkFiles(group));
+  return replaceRows(t, embedded.files, embedded.stored);
+}
+
+export async function chunkFiles(group: readonly FileToWrite[]): Promise<ChunkedFile[]> {
+  const out: ChunkedFile[] = [];
   for (const f of group) {
     const result = await chunkFileWithReport({ absPath: f.absPath, relPath: f.relPath, folder: f.folder, bytes: f.bytes });
     const unit: FileUnit = { folder: f.folder, path: f.relPath, absPath: f.absPath, bytes: f.bytes, mtime: f.mtimeMs, size: f.size, hash: f.hash, chunks: result.chunks, reuse: new Map() };
-    units.push(unit);
-    if (result.skipped) skips.set(unit, { reason: protocolSkipReason(result.skipped.reason), message: result.skipped.message });
+    out.push(result.skipped ? { unit, skip: { reason: protocolSkipReason(result.skipped.reason), message: result.skipped.message } } : { unit });
   }
+  return out;
+}
+
+/** Model calls for the whole group at once; if a text batch fails, retry file by file. */
+export async function embedFiles(t: WriteTarget, files: readonly ChunkedFile[]): Promise<EmbeddedGroup> {
+  const units = files.map((f) => f.unit);
   const vectorFields = [t.stored?.text ? F.textVector : '', t.stored?.image ? F.imageVector : ''].filter(Boolean);
-  const old = await t.files.storedRows(t.store, units, vectorFields);
-  for (const u of units) u.reuse = old.vectorsOf(u.folder, u.path);
-  // Model calls for the whole group at once; if a text batch fails, retry file by file.
+  const stored = await t.files.storedRows(t.store, units, vectorFields);
+  for (const u of units) u.reuse = stored.vectorsOf(u.folder, u.path);
   let results: UnitRows[];
   try {
     results = await rowsForUnits(units, t.models, t.counters);
@@ -55,21 +88,29 @@ export async function writeFiles(t: WriteTarget, group: readonly FileToWrite[]):
       results.push(await rowsForUnits([u], t.models, t.counters).then((r) => r[0], (err: Error) => ({ error: err.message })));
     }
   }
+  return { files: files.map((f, i) => ({ ...f, result: results[i] })), stored };
+}
+
+/**
+ * Deletes the rows in `old` (what the files held, read after the last write to them) and writes
+ * the files' new rows.
+ */
+export async function replaceRows(t: WriteTarget, files: readonly EmbeddedFile[], old: StoredRows): Promise<WriteCounts> {
+  let failed = 0;
   const ids = old.ids();
   if (ids.length) await t.store.delete({ ids });
-  for (const [i, u] of units.entries()) {
-    const result = results[i];
+  for (const { unit: u, result, skip: chunkSkip } of files) {
+    let skip = chunkSkip;
     const rows = 'rows' in result ? result.rows : [];
     if ('error' in result) {
       failed++;
-      skips.set(u, { reason: 'error', message: `could not be embedded (${result.error})` });
+      skip = { reason: 'error', message: `could not be embedded (${result.error})` };
     }
     if (rows.length) await t.store.upsert(rows);
-    const skip = skips.get(u);
     t.files.set(u.folder, u.path, u.hash, rows, skip);
     if (skip) t.skips.file(u, skip);
   }
-  return { indexed: units.length - failed, failed };
+  return { indexed: files.length - failed, failed };
 }
 
 export async function deleteFiles(t: WriteTarget, files: ReadonlyArray<{ folder: string; path: string }>): Promise<number> {
