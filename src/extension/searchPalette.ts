@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { Method, type ChunkKind, type HitsResult, type SearchHitView } from '../protocol/requests';
 import type { Ctx } from './ctx';
-import { hitPlace, isImageHit } from './hitText';
+import { hitPlace } from './hitText';
 import { openHit } from './openLocation';
 
 /** Typing pauses this long before a search is sent. */
@@ -36,8 +36,9 @@ export function hitItem(hit: SearchHitView): HitItem {
     label: name,
     description: `${hitPlace(hit)} · ${hit.kind}`,
     detail: firstLine,
-    // An image hit shows itself as its icon: a thumbnail in the list.
-    iconPath: isImageHit(hit) ? vscode.Uri.parse(hit.uri) : new vscode.ThemeIcon(KIND_ICONS[hit.kind] ?? 'search'),
+    // Not the image itself as icon: a file: URI does not load in a browser-hosted workbench
+    // (code-server); the sidebar shows real thumbnails through its webview.
+    iconPath: new vscode.ThemeIcon(KIND_ICONS[hit.kind] ?? 'search'),
     // The server already matched the query; the QuickPick must not filter its answer again.
     alwaysShow: true,
     hit,

@@ -37,13 +37,12 @@ test('palette search, shortcut errors, hover, live updates', { timeout: 300_000 
       await q.input.press('Escape');
     });
 
-    await t.test('Search Images lists image hits with thumbnails; accept opens the image', async () => {
+    await t.test('Search Images lists image hits; accept opens the image', async () => {
       await s.runCommand('Loupe: Search Images');
       const q = quickInput(s);
       await q.input.fill('a red square');
       const row = q.rows.filter({ hasText: 'red-square.png' }).first();
       await row.waitFor({ timeout: 15_000 });
-      assert.ok((await q.rows.locator('.quick-input-list-icon, .monaco-icon-label-iconpath').count()) > 0, 'no thumbnails');
       await s.screenshot('palette-images');
       await row.click();
       await page.locator('.tabs-container .tab.active', { hasText: 'red-square.png' }).waitFor({ timeout: 10_000 });

@@ -6,6 +6,7 @@
 
 import './extension.suite';
 import './searchTool.suite';
+import './hover.suite';
 import { runCases } from './runner';
 
 export async function run(): Promise<void> {
