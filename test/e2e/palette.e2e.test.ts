@@ -32,7 +32,10 @@ test('palette search, shortcut errors, hover, live updates', { timeout: 300_000 
 
     await t.test('a shortcut that does not parse shows its error in the title', async () => {
       const q = await paletteSearch(s, 'area since:banana');
-      await q.title.filter({ hasText: 'is not a duration' }).waitFor({ timeout: 15_000 });
+      await q.title.filter({ hasText: 'is not a duration' }).waitFor({ timeout: 15_000 }).catch(async (e: Error) => {
+        await s.screenshot('palette-error-failure');
+        throw e;
+      });
       await s.screenshot('palette-error');
       await q.input.press('Escape');
     });

@@ -4,6 +4,7 @@
 // state kept across hide/show, and screenshots in a light and a dark theme. One code-server.
 
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
@@ -105,6 +106,19 @@ test('sidebar: filters, expression errors, images, safety, themes', { timeout: 3
       await first.waitFor({ timeout: 15_000 });
       assert.equal(await first.innerText(), 'assets/blue-circle.png', 'the chosen image is its own nearest neighbour');
       await s.screenshot('sidebar-images-by-image');
+    });
+
+    await t.test('image search by pasting an image', async () => {
+      const b64 = fs.readFileSync(path.join(s.workspace, 'assets', 'red-square.png')).toString('base64');
+      // What a paste of an image file delivers to the page (written as a string: the test has no DOM types).
+      await frame.locator('body').evaluate(`(() => {
+        const bytes = Uint8Array.from(atob(${JSON.stringify(b64)}), (c) => c.charCodeAt(0));
+        const data = new DataTransfer();
+        data.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
+        document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data }));
+      })()`);
+      await frame.locator('#title', { hasText: 'Images like pasted.png' }).waitFor({ timeout: 15_000 });
+      assert.equal(await frame.locator('.image-hit .caption').first().innerText(), 'assets/red-square.png');
     });
 
     await t.test('HTML in a file renders as text, nothing is injected', async () => {
