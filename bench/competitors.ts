@@ -89,7 +89,7 @@ export async function lancedbIvfPq(
       const found: number[][] = [];
       const t = performance.now();
       for (const q of rows(queries, dim)) {
-        const res = await table.vectorSearch(q).distanceType('l2').limit(k).nprobes(nprobes).refineFactor(refine).select(['id']).toArray();
+        const res = await table.vectorSearch(q).distanceType('l2').limit(k).nprobes(nprobes).refineFactor(refine).select(['id', '_distance']).toArray();
         found.push(res.map((r: { id: number }) => Number(r.id)));
       }
       const s = (performance.now() - t) / 1000;
