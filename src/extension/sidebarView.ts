@@ -134,6 +134,26 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
   }
 }
 
+/** [value, label] pairs of the form's drop-downs; constants, so building them as HTML is safe. */
+const MODES: Array<[string, string]> = [['hybrid', 'hybrid'], ['semantic', 'semantic'], ['text', 'text'], ['image', 'image']];
+const LANGUAGES: Array<[string, string]> = [
+  ['', 'any language'],
+  ['typescript', 'TypeScript'],
+  ['javascript', 'JavaScript'],
+  ['python', 'Python'],
+  ['go', 'Go'],
+  ['rust', 'Rust'],
+  ['java', 'Java'],
+  ['markdown', 'Markdown'],
+  ['plaintext', 'Plain text'],
+];
+const KINDS: Array<[string, string]> = [['', 'any kind'], ...['function', 'method', 'class', 'interface', 'type', 'section', 'block', 'text'].map((k): [string, string] => [k, k])];
+const SINCE: Array<[string, string]> = [['', 'any time'], ['1h', 'last hour'], ['1d', 'last day'], ['7d', 'last week'], ['30d', 'last month']];
+
+function options(pairs: Array<[string, string]>): string {
+  return pairs.map(([value, label]) => `<option value="${value}">${label}</option>`).join('');
+}
+
 /** The page: a strict CSP (only our nonce'd script, our stylesheet, images from allowed roots). */
 export function sidebarHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string): string {
   const media = (file: string): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', file));
@@ -156,44 +176,13 @@ export function sidebarHtml(webview: vscode.Webview, extensionUri: vscode.Uri, n
 <form id="form" class="form" autocomplete="off">
   <div class="row">
     <input id="query" type="search" placeholder="Search the workspace" aria-label="Search query">
-    <select id="mode" aria-label="Search mode">
-      <option value="hybrid">hybrid</option>
-      <option value="semantic">semantic</option>
-      <option value="text">text</option>
-      <option value="image">image</option>
-    </select>
+    <select id="mode" aria-label="Search mode">${options(MODES)}</select>
   </div>
   <div id="query-error" class="error" role="alert" hidden></div>
   <div class="row filters" id="filters">
-    <select id="language" aria-label="Language">
-      <option value="">any language</option>
-      <option value="typescript">TypeScript</option>
-      <option value="javascript">JavaScript</option>
-      <option value="python">Python</option>
-      <option value="go">Go</option>
-      <option value="rust">Rust</option>
-      <option value="java">Java</option>
-      <option value="markdown">Markdown</option>
-      <option value="plaintext">Plain text</option>
-    </select>
-    <select id="kind" aria-label="Kind">
-      <option value="">any kind</option>
-      <option value="function">function</option>
-      <option value="method">method</option>
-      <option value="class">class</option>
-      <option value="interface">interface</option>
-      <option value="type">type</option>
-      <option value="section">section</option>
-      <option value="block">block</option>
-      <option value="text">text</option>
-    </select>
-    <select id="since" aria-label="Modified since">
-      <option value="">any time</option>
-      <option value="1h">last hour</option>
-      <option value="1d">last day</option>
-      <option value="7d">last week</option>
-      <option value="30d">last month</option>
-    </select>
+    <select id="language" aria-label="Language">${options(LANGUAGES)}</select>
+    <select id="kind" aria-label="Kind">${options(KINDS)}</select>
+    <select id="since" aria-label="Modified since">${options(SINCE)}</select>
   </div>
   <div class="row filters">
     <input id="glob" type="text" placeholder="folder or glob, e.g. src/**" aria-label="Folder or glob">

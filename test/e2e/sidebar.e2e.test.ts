@@ -58,6 +58,19 @@ test('sidebar: filters, expression errors, images, safety, themes', { timeout: 3
       await s.statusBarItem(new RegExp(`Ln ${start}, Col 1`)).waitFor({ timeout: 10_000 });
     });
 
+    await t.test('"more like this" lists other chunks like a result', async () => {
+      await sidebarSearch(frame, { query: 'standard deviation', language: 'python' });
+      const hit = frame.locator('.hit').first();
+      const place = await hit.getAttribute('title');
+      assert.ok(place, 'a result without its place');
+      await hit.hover();
+      await hit.locator('.more').click();
+      await frame.locator('#title', { hasText: `Like ${place.replace(/–/g, '-')}` }).waitFor({ timeout: 15_000 });
+      await frame.locator('.hit').first().waitFor();
+      const places = await frame.locator('.hit').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
+      assert.ok(!places.includes(place), `${place} is listed as like itself`);
+    });
+
     await t.test('an invalid expression shows its error inline with the position', async () => {
       await sidebarSearch(frame, { query: 'mean', expr: 'kind == ' }, false);
       const error = frame.locator('#expr-error');
