@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { appendToSection } from './results';
 import { WriteAheadLog } from '../src/engine/storage/wal';
 import type { WalOp } from '../src/engine/storage/walRecord';
 
@@ -74,25 +75,8 @@ async function main(): Promise<void> {
     ...lines,
     '',
   ].join('\n');
-  // The compiled bench may live outside the repo (--outDir /tmp/...): fall back to the cwd.
-  const target = path.join(findRoot(__dirname) ?? findRoot(process.cwd()) ?? process.cwd(), 'bench', 'RESULTS.md');
-  const existing = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '# Benchmark results\n';
-  fs.writeFileSync(target, existing.includes('\n## Storage') ? insertUnderStorage(existing, section) : `${existing.trimEnd()}\n\n## Storage\n${section}`);
+  const target = appendToSection('Storage', section);
   console.log(`appended to ${target}`);
-}
-
-/** Appends `section` at the end of the "## Storage" part (before the next "## " heading). */
-function insertUnderStorage(text: string, section: string): string {
-  const start = text.indexOf('\n## Storage');
-  const next = text.indexOf('\n## ', start + 1);
-  return next < 0 ? `${text.trimEnd()}\n${section}` : `${text.slice(0, next).trimEnd()}\n${section}${text.slice(next)}`;
-}
-
-function findRoot(from: string): string | undefined {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) return undefined;
-  }
 }
 
 main().catch((err) => {
