@@ -2,8 +2,8 @@
 // what changed, replace the files' rows → flush.
 //
 // The groups are pipelined so the embedding worker never waits for the main thread: while the
-// worker embeds group N, the main thread chunks group N+1 (and writes group N-1). At most two
-// groups are in flight, so memory stays flat. A group is written under the index's write lock
+// worker embeds group N, the main thread chunks the next group and writes the one before. At
+// most GROUPS_IN_FLIGHT groups are chunked and not yet written, so memory stays flat. A group is written under the index's write lock
 // after re-reading its files: one edited since it was chunked is re-indexed from its new text
 // (as an edit would be), never overwritten with stale chunks.
 
@@ -65,6 +65,13 @@ export interface PassHost {
 /** Files per group: one batch of model calls, then one write per group. */
 export const GROUP_FILES = 16;
 
+/**
+ * Groups chunked ahead of the one being written. Chunking runs ahead of the model on average but
+ * not on every group (a big bundle takes a while to parse), so a few in reserve keep the worker
+ * busy; the bound keeps memory flat.
+ */
+const GROUPS_IN_FLIGHT = 3;
+
 type PlannedFile = Omit<FileToWrite, 'bytes'> & { path: string };
 
 export async function runIndexPass(host: PassHost, onProgress?: (p: IndexProgress) => void, token?: CancellationLike): Promise<IndexReport> {
@@ -104,8 +111,8 @@ export async function runIndexPass(host: PassHost, onProgress?: (p: IndexProgres
     const last = group[group.length - 1];
     onProgress?.({ done, total, current: `${last.folder}/${last.path}` });
   };
-  // The group being embedded and then written; the loop chunks the next one meanwhile.
-  let inFlight: Promise<void> | undefined;
+  // Groups chunked and handed to the worker, oldest first; each is written after the one before it.
+  const inFlight: Array<Promise<void>> = [];
   try {
     for (let start = 0; start < total; start += GROUP_FILES) {
       await host.untilResumed();
@@ -116,19 +123,20 @@ export async function runIndexPass(host: PassHost, onProgress?: (p: IndexProgres
       const group = plan.toIndex.slice(start, start + GROUP_FILES);
       const chunked = await chunkFiles(await readGroup(host, group));
       const embedding = embedFiles(host.target(), chunked);
-      const previous = inFlight;
-      inFlight = (async () => {
+      const previous = inFlight[inFlight.length - 1];
+      const writing = (async () => {
         const embedded = await embedding;
-        await previous; // groups are written in order
+        await previous;
         written(group, await writeGroup(host, embedded));
       })();
-      inFlight.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
-      await previous;
+      writing.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+      inFlight.push(writing);
+      if (inFlight.length >= GROUPS_IN_FLIGHT) await inFlight.shift();
     }
-    await inFlight;
+    while (inFlight.length) await inFlight.shift();
   } finally {
     // Nothing of this pass outlives it, not even after a failure (a store outage retries the pass).
-    await inFlight?.catch(() => undefined);
+    await Promise.allSettled(inFlight);
   }
   await host.flush();
   await host.saveState();

@@ -57,6 +57,9 @@ export interface WriteCounts {
   failed: number;
 }
 
+/** Rows per upsert: a group's rows in one or two requests, well under a Milvus message's size. */
+const UPSERT_ROWS = 1024;
+
 /** Chunks, embeds and writes a group of files; a file that fails is skipped, not fatal. */
 export async function writeFiles(t: WriteTarget, group: readonly FileToWrite[]): Promise<WriteCounts> {
   const embedded = await embedFiles(t, await chunkFiles(group));
@@ -93,21 +96,21 @@ export async function embedFiles(t: WriteTarget, files: readonly ChunkedFile[]):
 
 /**
  * Deletes the rows in `old` (what the files held, read after the last write to them) and writes
- * the files' new rows.
+ * the files' new rows: few upserts, because each is a WAL fsync (embedded) or a round trip (Milvus).
  */
 export async function replaceRows(t: WriteTarget, files: readonly EmbeddedFile[], old: StoredRows): Promise<WriteCounts> {
-  let failed = 0;
   const ids = old.ids();
   if (ids.length) await t.store.delete({ ids });
+  const all = files.flatMap((f) => ('rows' in f.result ? f.result.rows : []));
+  for (let start = 0; start < all.length; start += UPSERT_ROWS) await t.store.upsert(all.slice(start, start + UPSERT_ROWS));
+  let failed = 0;
   for (const { unit: u, result, skip: chunkSkip } of files) {
     let skip = chunkSkip;
-    const rows = 'rows' in result ? result.rows : [];
     if ('error' in result) {
       failed++;
       skip = { reason: 'error', message: `could not be embedded (${result.error})` };
     }
-    if (rows.length) await t.store.upsert(rows);
-    t.files.set(u.folder, u.path, u.hash, rows, skip);
+    t.files.set(u.folder, u.path, u.hash, 'rows' in result ? result.rows : [], skip);
     if (skip) t.skips.file(u, skip);
   }
   return { indexed: files.length - failed, failed };
