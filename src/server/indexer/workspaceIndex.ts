@@ -26,7 +26,7 @@ import { IndexModels, type ModelSettings } from './models';
 import { readStoreContents } from './storeConnection';
 import { SkipLog } from './skipLog';
 import { isStoreOutage, outageStatus, RetryWait, retryDelay } from './storeOutage';
-import { deleteFiles, writeFiles, type FileToWrite, type WriteTarget } from './writeFiles';
+import { deleteFiles, writeFiles, type WriteTarget } from './writeFiles';
 
 export type { CancellationLike, IndexProgress, IndexReport } from './indexPass';
 
@@ -240,7 +240,7 @@ export class WorkspaceIndex {
     for (let attempt = 0; ; attempt++) {
       try {
         if (!this.connected) await this.connect();
-        return await this.runIndexAll(onProgress, token);
+        return await runIndexPass(this.passHost(), onProgress, token);
       } catch (err) {
         this.progress = undefined;
         if (!isStoreOutage(err) || this.closing || attempt >= (this.options.maxRetries ?? Infinity)) {
@@ -270,10 +270,6 @@ export class WorkspaceIndex {
     }
   }
 
-  private runIndexAll(onProgress?: (p: IndexProgress) => void, token?: CancellationLike): Promise<IndexReport> {
-    return runIndexPass(this.passHost(), onProgress, token);
-  }
-
   private passHost(): PassHost {
     return {
       scanner: this.scanner,
@@ -284,9 +280,8 @@ export class WorkspaceIndex {
       exclusive: (work) => this.exclusive(work),
       reindexFile: (absPath) => this.reindexFile(absPath),
       deleteFiles: (files) => this.deleteFiles(files),
-      untilResumed: async () => {
-        while (this.resumeGate) await this.resumeGate.promise;
-      },
+      // One wait, not a loop: close() opens the gate without lifting the pause.
+      untilResumed: async () => void (await this.resumeGate?.promise),
       isPaused: () => this.resumeGate !== undefined,
       setState: (state, message) => this.setState(state, message),
       setProgress: (progress) => {
@@ -313,13 +308,8 @@ export class WorkspaceIndex {
     const bytes = await this.readFile(absPath);
     const hash = fileHash(bytes);
     if (this.files.get(file.folder, file.relPath)?.fileHash === hash) return 'unchanged';
-    await this.writeGroup([{ ...file, bytes, hash }]);
+    await writeFiles(this.writeTarget(), [{ ...file, bytes, hash }]);
     return 'indexed';
-  }
-
-  /** Chunks, embeds and writes a group of files; a file that fails is skipped, not fatal. */
-  private writeGroup(group: FileToWrite[]): Promise<{ indexed: number; failed: number }> {
-    return writeFiles(this.writeTarget(), group);
   }
 
   private async deleteFiles(files: ReadonlyArray<{ folder: string; path: string }>): Promise<number> {
