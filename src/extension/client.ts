@@ -1,9 +1,18 @@
 // The one place that starts, stops and restarts the language server (dist/server.js) and sends
 // it requests. vscode-languageclient restarts a crashed server by itself (its default error
-// handler: up to 4 crashes in 3 minutes); after that the client stops and we say so.
+// handler: up to 4 crashes in 3 minutes); after that the client stops and we say so. The library
+// reports an automatic restart as a change to Stopped too, so we tell the two apart.
 
 import * as vscode from 'vscode';
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  CloseAction,
+  LanguageClient,
+  State,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { MILVUS_TOKEN_SECRET } from './config';
 import {
   Method,
@@ -16,6 +25,8 @@ import {
 
 export interface ServerEvents {
   onStatus(status: IndexStatus): void;
+  /** The server crashed and the client is starting a new one; a status follows once it runs. */
+  onRestarting(): void;
   /** The client gave up (crash loop) or was stopped; `reason` is for the user. */
   onStopped(reason: string): void;
 }
@@ -50,17 +61,44 @@ export class ServerClient implements vscode.Disposable {
       globalStoragePath: this.context.globalStorageUri.fsPath,
       ...(this.context.storageUri ? { storagePath: this.context.storageUri.fsPath } : {}),
     };
+    // The library's own handler decides; we only note when it chose to restart.
+    let fallback: ErrorHandler | undefined;
+    let restarting = false;
+    const errorHandler: ErrorHandler = {
+      error: (error, message, count) => (fallback as ErrorHandler).error(error, message, count),
+      closed: async () => {
+        const result = await (fallback as ErrorHandler).closed();
+        restarting = result.action === CloseAction.Restart;
+        return result;
+      },
+    };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file' }],
       outputChannel: this.log,
       initializationOptions,
+      errorHandler,
     };
     // Client id 'loupe' makes the library honour the `loupe.trace.server` setting.
     const client = new LanguageClient('loupe', 'Loupe', serverOptions, clientOptions);
+    fallback = client.createDefaultErrorHandler();
     client.onNotification(Method.statusChanged, (status: IndexStatus) => this.events.onStatus(status));
     client.onDidChangeState((e) => {
-      if (e.newState === State.Stopped && this.client === client) {
+      if (this.client !== client) return;
+      if (e.newState === State.Stopped && restarting) {
+        this.log.warn('The Loupe server stopped unexpectedly; starting a new one');
+        this.events.onRestarting();
+      } else if (e.newState === State.Stopped) {
         this.events.onStopped('The Loupe server stopped. Run "Loupe: Restart Server" to start it again.');
+      } else if (e.newState === State.StartFailed && restarting) {
+        restarting = false;
+        this.events.onStopped('The Loupe server crashed and could not be started again. Run "Loupe: Restart Server" to try again.');
+      } else if (e.newState === State.Running && restarting) {
+        restarting = false;
+        // As after the first start: a statusChanged may have gone out before the handshake ended.
+        client.sendRequest<IndexStatus>(Method.status).then(
+          (status) => this.events.onStatus(status),
+          (err: Error) => this.log.warn(`Loupe status after restart: ${err.message}`),
+        );
       }
     });
     this.client = client; // before any await, so a second start() returns early

@@ -8,6 +8,8 @@ import { needsServerRestart, readConfig, type ConfigReading } from './config';
 import { StatusBar } from './status';
 import { StatusDocument } from './statusDocument';
 
+const RESTARTING_MESSAGE = 'The Loupe server stopped unexpectedly; starting it again.';
+
 export const UNTRUSTED_MESSAGE = 'Loupe is off in this untrusted workspace: nothing is indexed until you trust it.';
 
 function localStatus(state: 'starting' | 'untrusted' | 'error', settings: ConfigReading['settings'], message?: string): IndexStatus {
@@ -41,6 +43,7 @@ export class Ctx implements vscode.Disposable {
     this.statusDocument = new StatusDocument(() => ({ status: this.current, serverRunning: this.client.running }));
     this.client = new ServerClient(extension, log, {
       onStatus: (status) => this.setStatus(status),
+      onRestarting: () => this.setStatus(localStatus('starting', this.config.settings, RESTARTING_MESSAGE)),
       onStopped: (reason) => {
         this.setStatus(localStatus('error', this.config.settings, reason));
         void vscode.window.showErrorMessage(reason);

@@ -8,6 +8,17 @@ import { stateLabel } from './status';
 export const STATUS_SCHEME = 'loupe-status';
 export const STATUS_URI = vscode.Uri.from({ scheme: STATUS_SCHEME, path: '/Loupe Index Status.md' });
 
+/** Whether this server start found the index on disk or had to build it. */
+function indexOrigin(status: IndexStatus): string {
+  if (status.reusedIndex === undefined) return '';
+  return status.reusedIndex ? 'reused from disk' : 'built from scratch';
+}
+
+function lastPass(status: IndexStatus): string {
+  const p = status.lastPass;
+  return p ? `${p.indexed} files re-indexed, ${p.unchanged} unchanged, ${p.deleted} removed` : '';
+}
+
 function renderStatus(status: IndexStatus, serverRunning: boolean): string {
   const skipped = Object.entries(status.skipped)
     .map(([reason, n]) => `${reason} ${n}`)
@@ -25,7 +36,8 @@ function renderStatus(status: IndexStatus, serverRunning: boolean): string {
     ['Progress', status.progress ? `${status.progress.done} / ${status.progress.total}` : ''],
     ['Last flush', status.lastFlush ?? 'never'],
     ['Query latency', status.queryLatencyMs !== undefined ? `${status.queryLatencyMs} ms` : 'no queries yet'],
-    ['Reused index', status.reusedIndex === undefined ? '' : status.reusedIndex ? 'yes' : 'no'],
+    ['Index', indexOrigin(status)],
+    ['Last full pass', lastPass(status)],
     ['Server', serverRunning ? 'running' : 'not running'],
   ];
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;

@@ -130,6 +130,8 @@ export interface IndexStatus {
   progress?: { done: number; total: number };
   /** True when the index on disk was reused at startup instead of being rebuilt. */
   reusedIndex?: boolean;
+  /** The last full pass since the server started: files re-indexed, left as they were, removed. */
+  lastPass?: { indexed: number; unchanged: number; deleted: number };
   /** One line for the user: why paused/untrusted/error, or what is being indexed. */
   message?: string;
 }

@@ -39,14 +39,16 @@ export class IndexHandlers {
   private readonly pendingEdits = new Map<string, NodeJS.Timeout>();
   /** What the status says while there is no index (no folder, or it failed to open). */
   private idleMessage: string | undefined;
+  /** Counts of the last full pass, so the user can see whether a restart re-embedded anything. */
+  private lastPass: IndexStatus['lastPass'];
 
   constructor(private readonly connection: Connection) {
-    connection.onRequest(Method.status, (): IndexStatus => this.index?.status() ?? this.requireBoard().get());
-    connection.onRequest(Method.pause, (): IndexStatus => this.index?.pause(PAUSED) ?? this.requireBoard().update({ state: 'paused', message: PAUSED }));
-    connection.onRequest(Method.resume, (): IndexStatus => this.index?.resume() ?? this.requireBoard().update({ state: 'ready', message: this.idleMessage }));
+    connection.onRequest(Method.status, (): IndexStatus => this.withPass(this.index?.status()) ?? this.requireBoard().get());
+    connection.onRequest(Method.pause, (): IndexStatus => this.withPass(this.index?.pause(PAUSED)) ?? this.requireBoard().update({ state: 'paused', message: PAUSED }));
+    connection.onRequest(Method.resume, (): IndexStatus => this.withPass(this.index?.resume()) ?? this.requireBoard().update({ state: 'ready', message: this.idleMessage }));
     connection.onRequest(Method.reindex, (): IndexStatus => {
       if (this.index) void this.runFullPass(this.index);
-      return this.index?.status() ?? this.requireBoard().get();
+      return this.withPass(this.index?.status()) ?? this.requireBoard().get();
     });
     connection.onRequest(Method.search, (p) => this.withIndex((ix) => ix.search(p)));
     connection.onRequest(Method.searchImage, (p) => this.withIndex((ix) => ix.searchImage(p)));
@@ -127,9 +129,13 @@ export class IndexHandlers {
     progress.token.onCancellationRequested(() => (token.isCancellationRequested = true));
     progress.begin('Loupe: indexing', 0, 'scanning the workspace', true);
     try {
-      await index.indexAll((p) => {
+      const report = await index.indexAll((p) => {
         progress.report(p.total ? Math.floor((100 * p.done) / p.total) : 100, `${p.done}/${p.total} files`);
       }, token);
+      if (!report.cancelled) {
+        this.lastPass = { indexed: report.indexed, unchanged: report.unchanged, deleted: report.deleted };
+        this.board?.update({ lastPass: this.lastPass });
+      }
     } catch (err) {
       this.warn(err);
     } finally {
@@ -177,6 +183,11 @@ export class IndexHandlers {
       return { hits: [], tookMs: 0, error: { message: status.message ?? 'Loupe has no index for this workspace.' } };
     }
     return run(index);
+  }
+
+  /** The index's status plus what only the handlers know (the last pass); undefined without an index. */
+  private withPass(status: IndexStatus | undefined): IndexStatus | undefined {
+    return status && this.lastPass ? { ...status, lastPass: this.lastPass } : status;
   }
 
   private requireBoard(): StatusBoard {
