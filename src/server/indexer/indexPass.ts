@@ -3,9 +3,11 @@
 //
 // The groups are pipelined so the embedding worker never waits for the main thread: while the
 // worker embeds group N, the main thread chunks the next group and writes the one before. At
-// most GROUPS_IN_FLIGHT groups are chunked and not yet written, so memory stays flat. A group is written under the index's write lock
-// after re-reading its files: one edited since it was chunked is re-indexed from its new text
-// (as an edit would be), never overwritten with stale chunks.
+// most GROUPS_IN_FLIGHT groups are chunked and not yet written, so memory stays flat. A group is
+// written under the index's write lock after re-reading its files: one edited since it was
+// chunked is re-indexed from its new text (as an edit would be), never overwritten with stale
+// chunks. Cancellation and pause take effect before the next group is chunked; the groups
+// already in flight are finished and written.
 
 import type { IndexStatus } from '../../protocol/requests';
 import type { WorkspaceScanner } from '../scan/scanner';
