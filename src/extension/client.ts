@@ -59,6 +59,8 @@ export class ServerClient implements vscode.Disposable {
     const initializationOptions: InitializationOptions = {
       settings,
       globalStoragePath: this.context.globalStorageUri.fsPath,
+      // similarHover.ts is the hover here (richer, command links): VS Code must not show two.
+      clientHover: true,
       ...(this.context.storageUri ? { storagePath: this.context.storageUri.fsPath } : {}),
     };
     // The library's own handler decides; we only note when it chose to restart.

@@ -1,6 +1,7 @@
 // Hover: "Similar in workspace", the top chunks the server finds like the one under the cursor
-// (loupe/similar; the server has no textDocument/hover of its own). Links run loupe.openLocation
-// and nothing else. A hover never waits on the server for more than a small budget.
+// (loupe/similar; the server's own textDocument/hover, for other editors, is off here: client.ts
+// sends clientHover). Links run loupe.openLocation and nothing else. A hover never waits on the
+// server for more than a small budget.
 
 import * as vscode from 'vscode';
 import { Method, type SearchHitView } from '../protocol/requests';

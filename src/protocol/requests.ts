@@ -148,6 +148,8 @@ export interface InitializationOptions {
   globalStoragePath: string;
   /** The Milvus token from VS Code SecretStorage (never in settings.json); with backend 'milvus'. */
   milvusToken?: string;
+  /** The client shows its own hover (the VS Code extension): the server then offers none. */
+  clientHover?: boolean;
 }
 
 /** Every `loupe.*` setting, validated, as the server receives it. */

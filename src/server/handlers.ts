@@ -17,6 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Method, type HitsResult, type IndexStatus, type InitializationOptions } from '../protocol/requests';
+import { similarHover } from './hover';
 import { WorkspaceIndex, type CancellationLike } from './indexer/workspaceIndex';
 import type { StatusBoard } from './status';
 import type { StoreSettings } from './store/openStore';
@@ -41,6 +42,8 @@ export class IndexHandlers {
   private idleMessage: string | undefined;
   /** Counts of the last full pass, so the user can see whether a restart re-embedded anything. */
   private lastPass: IndexStatus['lastPass'];
+  /** loupe.hover.enabled: from initialize, then from workspace/didChangeConfiguration if sent. */
+  private hoverEnabled = true;
 
   constructor(private readonly connection: Connection) {
     connection.onRequest(Method.status, (): IndexStatus => this.withPass(this.index?.status()) ?? this.requireBoard().get());
@@ -53,6 +56,22 @@ export class IndexHandlers {
     connection.onRequest(Method.search, (p) => this.withIndex((ix) => ix.search(p)));
     connection.onRequest(Method.searchImage, (p) => this.withIndex((ix) => ix.searchImage(p)));
     connection.onRequest(Method.similar, (p) => this.withIndex((ix) => ix.similar(p)));
+    connection.onHover((p, token) =>
+      similarHover(
+        {
+          index: () => this.index,
+          enabled: () => this.hoverEnabled,
+          text: (uri) => this.documents.get(uri)?.getText(),
+          settle: (uri) => this.settle(uri),
+        },
+        p,
+        token,
+      ),
+    );
+    connection.onDidChangeConfiguration((p) => {
+      const enabled = (p.settings as { loupe?: { hover?: { enabled?: unknown } } } | null)?.loupe?.hover?.enabled;
+      if (typeof enabled === 'boolean') this.hoverEnabled = enabled;
+    });
     connection.onDidChangeWatchedFiles((e) => {
       for (const change of e.changes) void this.onFileEvent(change.uri, change.type).catch((err) => this.warn(err));
     });
@@ -66,9 +85,12 @@ export class IndexHandlers {
     });
   }
 
-  /** What the server offers: full-text sync, so unsaved buffers can be indexed. */
+  /** What the server offers: full-text sync, so unsaved buffers can be indexed; hover unless the client has its own. */
   get capabilities(): ServerCapabilities {
-    return { textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } } };
+    return {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      ...(this.options?.clientHover ? {} : { hoverProvider: true }),
+    };
   }
 
   /** From onInitialize, once the options are checked. */
@@ -76,6 +98,7 @@ export class IndexHandlers {
     this.params = params;
     this.options = options;
     this.board = board;
+    this.hoverEnabled = options.settings.hoverEnabled;
   }
 
   /** From onInitialized: load models, open the index, watch files, run the first pass. */
@@ -174,6 +197,15 @@ export class IndexHandlers {
         void this.index?.updateFile(fileURLToPath(uri), content).catch((err) => this.warn(err));
       }, EDIT_DEBOUNCE_MS),
     );
+  }
+
+  /** Runs a document's debounced edit now (a hover must see the unsaved text it points at). */
+  private async settle(uri: string): Promise<void> {
+    const pending = this.pendingEdits.get(uri);
+    if (!pending) return;
+    clearTimeout(pending);
+    this.pendingEdits.delete(uri);
+    await this.index?.updateFile(fileURLToPath(uri), this.documents.get(uri)?.getText()).catch((err) => this.warn(err));
   }
 
   private async withIndex(run: (index: WorkspaceIndex) => Promise<HitsResult>): Promise<HitsResult> {

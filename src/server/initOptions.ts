@@ -57,10 +57,12 @@ export function parseInitializationOptions(raw: unknown): InitializationOptions 
   }
   if (backend === 'milvus' && !(s as LoupeSettings).milvusUri) throw new Error(`${where}.settings.milvusUri: the Milvus backend needs a server address`);
   if (o.milvusToken !== undefined && typeof o.milvusToken !== 'string') throw new Error(`${where}.milvusToken must be a string when given, got ${typeOf(o.milvusToken)}`);
+  if (o.clientHover !== undefined && typeof o.clientHover !== 'boolean') throw new Error(`${where}.clientHover must be true or false when given, got ${typeOf(o.clientHover)}`);
   return {
     settings: s as LoupeSettings,
     globalStoragePath: o.globalStoragePath,
     ...(typeof o.storagePath === 'string' ? { storagePath: o.storagePath } : {}),
     ...(typeof o.milvusToken === 'string' && o.milvusToken ? { milvusToken: o.milvusToken } : {}),
+    ...(typeof o.clientHover === 'boolean' ? { clientHover: o.clientHover } : {}),
   };
 }
