@@ -134,6 +134,22 @@ export function readConfig(source: ConfigSource): ConfigReading {
   return { settings, problems };
 }
 
+/**
+ * loupe.exclude plus VS Code's `files.exclude` and `search.exclude` (objects of glob → true |
+ * false | { when }), in that order, without repeats. Only `true` counts: `{ when: ... }` depends
+ * on sibling files the scanner does not look at, and `false` switches off a default.
+ */
+export function mergeExcludes(loupeExclude: readonly string[], ...editorExcludes: unknown[]): string[] {
+  const merged = new Set(loupeExclude);
+  for (const setting of editorExcludes) {
+    if (typeof setting !== 'object' || setting === null || Array.isArray(setting)) continue;
+    for (const [glob, on] of Object.entries(setting)) {
+      if (on === true && glob.trim() !== '') merged.add(glob.trim());
+    }
+  }
+  return [...merged];
+}
+
 /** True when a change between two readings needs the server restarted. */
 export function needsServerRestart(before: LoupeSettings, after: LoupeSettings): boolean {
   return SERVER_SETTINGS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));

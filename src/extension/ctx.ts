@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { IndexStatus } from '../protocol/requests';
 import { ServerClient } from './client';
-import { needsServerRestart, readConfig, type ConfigReading } from './config';
+import { mergeExcludes, needsServerRestart, readConfig, type ConfigReading } from './config';
 import { StatusBar } from './status';
 import { StatusDocument } from './statusDocument';
 
@@ -104,6 +104,9 @@ export class Ctx implements vscode.Disposable {
 
   private readConfig(): ConfigReading {
     const reading = readConfig(vscode.workspace.getConfiguration('loupe'));
+    // The server gets one exclude list; a change to any of the three restarts it (needsServerRestart).
+    const editor = (section: string) => vscode.workspace.getConfiguration(section).get('exclude');
+    reading.settings.exclude = mergeExcludes(reading.settings.exclude, editor('files'), editor('search'));
     if (reading.problems.length > 0) {
       for (const p of reading.problems) this.log.warn(p);
       void vscode.window.showWarningMessage(`Loupe settings: ${reading.problems.join('; ')}`);

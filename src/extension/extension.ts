@@ -23,7 +23,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands(ctx),
     ...registerSearchFaces(ctx),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('loupe')) void ctx.onConfigurationChanged();
+      const affects = ['loupe', 'files.exclude', 'search.exclude'].some((section) => e.affectsConfiguration(section));
+      if (affects) void ctx.onConfigurationChanged();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('Workspace trusted; starting the Loupe server');
