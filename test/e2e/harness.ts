@@ -186,7 +186,9 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const extensionsDir = path.join(root, 'exts');
   const outDir = path.join(root, 'out');
   const workspace = path.join(root, 'ws');
-  for (const d of [home, path.join(userDataDir, 'User'), extensionsDir, outDir]) fs.mkdirSync(d, { recursive: true });
+  for (const d of [home, path.join(userDataDir, 'User'), path.join(userDataDir, 'Machine'), extensionsDir, outDir]) {
+    fs.mkdirSync(d, { recursive: true });
+  }
   prepareWorkspace(workspace, opts.workspace);
 
   const config = path.join(root, 'config.yaml');
@@ -199,6 +201,10 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({ ...QUIET_SETTINGS, ...FIXTURE_MODEL_SETTINGS, ...trustSettings, ...opts.settings }, null, 2),
   );
+  // code-server is a remote window: there VS Code ignores machine-scoped settings (loupe.modelPath)
+  // from User settings once it knows their scope, which after a reload can be before the server
+  // starts. The remote machine's settings are where they apply.
+  fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(FIXTURE_MODEL_SETTINGS, null, 2));
 
   const env = isolatedEnv(home, { LOUPE_TEST_OUT: outDir, ...opts.env });
   const common = ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
