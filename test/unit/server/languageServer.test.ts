@@ -72,8 +72,9 @@ let server: Server;
 before(async () => {
   server = startServer();
   const result = (await initialize(server.conn, OPTIONS)) as { capabilities: Record<string, unknown> };
-  // Honest capabilities: document sync only (unsaved text is indexed; 2 = Incremental), no hover yet.
-  assert.deepEqual(result.capabilities, { textDocumentSync: { openClose: true, change: 2, save: { includeText: false } } });
+  // Honest capabilities: document sync (unsaved text is indexed; 2 = Incremental) and the
+  // "Similar in workspace" hover, since this client did not say it has its own (clientHover).
+  assert.deepEqual(result.capabilities, { textDocumentSync: { openClose: true, change: 2, save: { includeText: false } }, hoverProvider: true });
   await server.conn.sendNotification('initialized', {});
 });
 after(() => server.stop());
@@ -127,6 +128,7 @@ test('bad initializationOptions are refused with the field named', async () => {
     const bad = { ...OPTIONS, settings: { ...OPTIONS.settings, maxFileSize: '1MB' } };
     await assert.rejects(initialize(other.conn, bad), /initializationOptions\.settings\.maxFileSize must be a number, got string/);
     await assert.rejects(initialize(other.conn, undefined), /initializationOptions must be an object/);
+    await assert.rejects(initialize(other.conn, { ...OPTIONS, clientHover: 'yes' }), /initializationOptions\.clientHover must be true or false when given, got string/);
   } finally {
     await other.stop();
   }
