@@ -246,7 +246,11 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+      // Plus the flags that keep Chromium from reaching for the network this machine does not have.
+      args: [
+        '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
       env: env as Record<string, string>, // its HOME too, so it leaves nothing in ~/.config
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -263,7 +267,12 @@ function makeSession(s: Pick<CodeServerSession, 'page' | 'url' | 'workspace' | '
   const { page } = s;
   const quickInput = page.locator('.quick-input-widget input');
   const pick = async (label: string): Promise<void> => {
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+    // Enter on the focused match is what a person does; wait until the palette has filtered down
+    // to it (typing races VS Code's list update), and a click would wait for the row to hold still.
+    const focused = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: label }).first();
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    if (await focused.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) await quickInput.press('Enter');
+    else await row.click();
   };
   const readOut = <T>(file: string): T | undefined => {
     const f = path.join(s.outDir, file);
@@ -272,10 +281,31 @@ function makeSession(s: Pick<CodeServerSession, 'page' | 'url' | 'workspace' | '
   return {
     ...s,
     async runCommand(title) {
-      await page.keyboard.press('F1');
-      await quickInput.waitFor({ state: 'visible' });
-      await quickInput.fill(`>${title}`);
+      // Start from a closed quick input: F1 while the previous pick is still closing can be lost.
+      const widget = page.locator('.quick-input-widget');
+      if (await widget.isVisible()) {
+        await page.keyboard.press('Escape');
+        await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+      }
+      // An editor that takes focus just after F1 (a file still opening from the previous step)
+      // closes the palette; then open it again, as a person would.
+      for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('F1');
+        await quickInput.waitFor({ state: 'visible' });
+        // The palette starts with '>' once it is ready for typing; filling earlier can be undone.
+        await waitFor(async () => ((await quickInput.inputValue()) === '>' ? true : undefined), 10_000, 'the command palette');
+        const typed = await quickInput.fill(`>${title}`, { timeout: 5_000 }).then(() => true, () => false);
+        if (typed && (await quickInput.isVisible()) && (await quickInput.inputValue()) === `>${title}`) break;
+        if (attempt === 3) throw new Error(`the command palette closed before "${title}" could be typed`);
+        await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => page.keyboard.press('Escape'));
+      }
       await pick(title);
+      // Done when the palette has handed over: it closed, or the command's own input replaced it.
+      await waitFor(
+        async () => (!(await quickInput.isVisible()) || (await quickInput.inputValue()) !== `>${title}` ? true : undefined),
+        10_000,
+        `"${title}" to run`,
+      );
     },
     async openFile(name) {
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click();

@@ -55,9 +55,16 @@ test('palette search, shortcut errors, hover, live updates', { timeout: 300_000 
       await s.openFile('math.ts');
       const word = page.locator('.editor-instance .monaco-editor .view-lines span', { hasText: /^perimeter$/ }).first();
       await word.click({ button: 'right' });
-      await page.locator('.monaco-menu .action-label', { hasText: 'Find Similar to Selection' }).first().click();
+      const item = page.locator('.monaco-menu .action-label', { hasText: 'Find Similar to Selection' }).first();
+      await item.hover();
+      await item.click();
+      // A click that lands while the menu still animates in is dropped; the hovered item takes Enter.
+      await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => page.keyboard.press('Enter'));
       const q = quickInput(s);
-      await q.title.filter({ hasText: /Loupe: Similar to src\/math\.ts:\d+/ }).waitFor({ timeout: 10_000 });
+      await q.title.filter({ hasText: /Loupe: Similar to src\/math\.ts:\d+/ }).waitFor({ timeout: 10_000 }).catch(async (e: Error) => {
+        await s.screenshot('palette-similar-failure');
+        throw e;
+      });
       await q.rows.first().waitFor({ timeout: 15_000 });
       const rows = await q.rows.allInnerTexts();
       assert.ok(rows.length > 0 && !rows[0].includes('$(error)'), `rows: ${rows.join(' | ')}`);

@@ -33,9 +33,16 @@ export function quickInput(s: CodeServerSession): { input: Locator; title: Locat
 
 /** Opens "Loupe: Search Workspace" and types `query`; returns the QuickPick parts. */
 export async function paletteSearch(s: CodeServerSession, query: string): Promise<ReturnType<typeof quickInput>> {
-  await s.runCommand('Loupe: Search Workspace');
   const q = quickInput(s);
-  await q.title.filter({ hasText: 'Loupe: Search Workspace' }).waitFor();
+  const opened = q.title.filter({ hasText: 'Loupe: Search Workspace' });
+  // One more try if the palette lost the command (a driver race, not a product answer): a second
+  // miss fails the test with a screenshot.
+  for (let attempt = 1; ; attempt++) {
+    await s.runCommand('Loupe: Search Workspace');
+    if (await opened.waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
+    await s.screenshot(`palette-open-failure-${attempt}`);
+    if (attempt === 2) throw new Error('"Loupe: Search Workspace" did not open its QuickPick (see test-results/palette-open-failure-*.png)');
+  }
   await q.input.fill(query);
   return q;
 }
