@@ -3,73 +3,20 @@
 // advertised when the client says it has its own (the VS Code extension).
 
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { Method, type IndexStatus, type InitializationOptions } from '../../../src/protocol/requests';
-import { MODEL_PATH, copyWorkspace, repoRoot, scratchDir } from './indexerFixtures';
+import { copyWorkspace } from './indexerFixtures';
+import { eventually, startStdioServer, type StdioServer } from './lspStdio';
 
-const SERVER = path.resolve(__dirname, '..', '..', '..', 'src', 'server', 'main.js');
+const servers: StdioServer[] = [];
 
-interface Running {
-  proc: ChildProcess;
-  conn: MessageConnection;
-  capabilities: { hoverProvider?: unknown };
-}
-
-const servers: Running[] = [];
-
-async function startServer(workspace: string | undefined, extra: Partial<InitializationOptions>): Promise<Running> {
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_PATH: path.join(repoRoot(), 'node_modules') },
-  });
-  const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  conn.onNotification(Method.statusChanged, () => undefined);
-  conn.onNotification('window/logMessage', () => undefined);
-  conn.onNotification('$/progress', () => undefined);
-  conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.onRequest('client/registerCapability', () => null);
-  conn.listen();
-  const options: InitializationOptions = {
-    settings: {
-      modelPath: MODEL_PATH,
-      textModel: 'tiny-text',
-      imageModel: 'tiny-clip',
-      exclude: [],
-      maxFileSize: 1_048_576,
-      embeddingThreads: 1,
-      hoverEnabled: true,
-      traceServer: 'off',
-    },
-    globalStoragePath: scratchDir('global'),
-    ...(workspace ? { storagePath: scratchDir('storage') } : {}),
-    ...extra,
-  };
-  const init = (await conn.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: null,
-    workspaceFolders: workspace ? [{ uri: pathToFileURL(workspace).href, name: 'workspace' }] : null,
-    capabilities: { window: { workDoneProgress: true } },
-    initializationOptions: options,
-  })) as { capabilities: Running['capabilities'] };
-  await conn.sendNotification('initialized', {});
-  const running = { proc, conn, capabilities: init.capabilities };
+async function startServer(workspace: string | undefined, extra: Partial<InitializationOptions>): Promise<StdioServer> {
+  const running = await startStdioServer({ workspace, options: extra });
   servers.push(running);
   return running;
-}
-
-async function eventually<T>(ask: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < 200; i++) {
-    last = await ask();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what}; last answer: ${JSON.stringify(last)}`);
 }
 
 type HoverAnswer = { contents: { kind: string; value: string } } | null;
@@ -80,7 +27,7 @@ function links(markdown: string): Array<{ file: string; line: number }> {
 }
 
 let ws: string;
-let server: Running;
+let server: StdioServer;
 
 before(async () => {
   ws = copyWorkspace();
@@ -93,14 +40,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const { proc, conn } of servers) {
-    const exited = new Promise((r) => proc.once('exit', r));
-    await conn.sendRequest('shutdown').catch(() => undefined);
-    await conn.sendNotification('exit').catch(() => undefined);
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-    proc.kill();
-    conn.dispose();
-  }
+  for (const s of servers) await s.stop();
 });
 
 test('hovering a function shows "Similar in workspace" with links elsewhere, never to itself', async () => {

@@ -3,39 +3,28 @@
 // status bar when the Milvus server goes away and when indexing resumes.
 
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { Database } from '../../../src/engine/database';
 import { type RestServer, startRestServer } from '../../../src/engine/rest/server';
-import { Method, type HitsResult, type IndexStatus, type InitializationOptions } from '../../../src/protocol/requests';
-import { MODEL_PATH, copyWorkspace, repoRoot, scratchDir } from './indexerFixtures';
+import { Method, type HitsResult, type IndexStatus } from '../../../src/protocol/requests';
+import { copyWorkspace } from './indexerFixtures';
+import { eventually, startStdioServer, type StdioServer } from './lspStdio';
 
-const SERVER = path.resolve(__dirname, '..', '..', '..', 'src', 'server', 'main.js');
 const TOKEN = 'lsp-milvus-token';
 
 let serverDir: string;
 let db: Database;
 let rest: RestServer;
-let proc: ChildProcess;
+let server: StdioServer;
 let conn: MessageConnection;
 let ws: string;
 const statuses: IndexStatus[] = [];
-
-async function eventually<T>(ask: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < 300; i++) {
-    last = await ask();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what}; last answer: ${JSON.stringify(last)}`);
-}
 
 const status = () => conn.sendRequest(Method.status) as Promise<IndexStatus>;
 const search = (query: string) => conn.sendRequest(Method.search, { query, mode: 'text', limit: 10 }) as Promise<HitsResult>;
@@ -45,50 +34,17 @@ before(async () => {
   db = await Database.open(serverDir);
   rest = await startRestServer({ db, host: '127.0.0.1', port: 0, token: TOKEN });
   ws = copyWorkspace();
-  proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_PATH: path.join(repoRoot(), 'node_modules') } });
-  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  conn.onNotification(Method.statusChanged, (s: IndexStatus) => void statuses.push(s));
-  conn.onNotification('window/logMessage', () => undefined);
-  conn.onNotification('$/progress', () => undefined);
-  conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.onRequest('client/registerCapability', () => null);
-  conn.listen();
-  const options: InitializationOptions = {
-    settings: {
-      modelPath: MODEL_PATH,
-      textModel: 'tiny-text',
-      imageModel: 'tiny-clip',
-      exclude: [],
-      maxFileSize: 1_048_576,
-      embeddingThreads: 1,
-      hoverEnabled: true,
-      traceServer: 'off',
-      backend: 'milvus',
-      milvusUri: rest.url,
-      milvusDatabase: '',
-      milvusCollectionPrefix: 'lsp_',
-    },
-    globalStoragePath: scratchDir('global'),
-    storagePath: scratchDir('storage'),
-    milvusToken: TOKEN,
-  };
-  await conn.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: null,
-    workspaceFolders: [{ uri: pathToFileURL(ws).href, name: 'workspace' }],
-    capabilities: { window: { workDoneProgress: true }, workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
-    initializationOptions: options,
+  server = await startStdioServer({
+    workspace: ws,
+    settings: { backend: 'milvus', milvusUri: rest.url, milvusDatabase: '', milvusCollectionPrefix: 'lsp_' },
+    options: { milvusToken: TOKEN },
+    onStatus: (st) => void statuses.push(st),
   });
-  await conn.sendNotification('initialized', {});
+  conn = server.conn;
 });
 
 after(async () => {
-  const exited = new Promise((r) => proc.once('exit', r));
-  await conn.sendRequest('shutdown').catch(() => undefined);
-  await conn.sendNotification('exit').catch(() => undefined);
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-  proc.kill();
-  conn.dispose();
+  await server.stop();
   await rest.close();
   await db.close();
   await rm(serverDir, { recursive: true, force: true });

@@ -1,0 +1,87 @@
+// The language server started over --stdio as an editor starts it, for the tests that speak LSP
+// to it: spawn, the client-side handlers a server may call, initialize with the fixture models,
+// and a stop that never hangs.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { Method, type IndexStatus, type InitializationOptions } from '../../../src/protocol/requests';
+import { MODEL_PATH, repoRoot, scratchDir } from './indexerFixtures';
+
+const SERVER = path.resolve(__dirname, '..', '..', '..', 'src', 'server', 'main.js');
+
+export interface StdioServer {
+  proc: ChildProcess;
+  conn: MessageConnection;
+  capabilities: { hoverProvider?: unknown };
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** The folder to open; none starts a server with no workspace. */
+  workspace?: string;
+  /** Merged over the fixture options (tiny models, one embedding thread). */
+  options?: Partial<InitializationOptions>;
+  settings?: Partial<InitializationOptions['settings']>;
+  onStatus?: (s: IndexStatus) => void;
+  onProgress?: (value: { kind: string }) => void;
+}
+
+export async function startStdioServer(o: StartOptions): Promise<StdioServer> {
+  const proc = spawn(process.execPath, [SERVER, '--stdio'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_PATH: path.join(repoRoot(), 'node_modules') },
+  });
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  conn.onNotification(Method.statusChanged, (s: IndexStatus) => o.onStatus?.(s));
+  conn.onNotification('window/logMessage', () => undefined);
+  conn.onNotification('$/progress', (p: { value: { kind: string } }) => o.onProgress?.(p.value));
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onRequest('client/registerCapability', () => null);
+  conn.listen();
+  const initializationOptions: InitializationOptions = {
+    globalStoragePath: scratchDir('global'),
+    ...(o.workspace ? { storagePath: scratchDir('storage') } : {}),
+    ...o.options,
+    settings: {
+      modelPath: MODEL_PATH,
+      textModel: 'tiny-text',
+      imageModel: 'tiny-clip',
+      exclude: [],
+      maxFileSize: 1_048_576,
+      embeddingThreads: 1,
+      hoverEnabled: true,
+      traceServer: 'off',
+      ...o.settings,
+    },
+  };
+  const init = (await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    workspaceFolders: o.workspace ? [{ uri: pathToFileURL(o.workspace).href, name: 'workspace' }] : null,
+    capabilities: { window: { workDoneProgress: true }, workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+    initializationOptions,
+  })) as { capabilities: StdioServer['capabilities'] };
+  await conn.sendNotification('initialized', {});
+  const stop = async (): Promise<void> => {
+    const exited = new Promise((r) => proc.once('exit', r));
+    await conn.sendRequest('shutdown').catch(() => undefined);
+    await conn.sendNotification('exit').catch(() => undefined);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    proc.kill();
+    conn.dispose();
+  };
+  return { proc, conn, capabilities: init.capabilities, stop };
+}
+
+/** Asks again until `ok` holds: the server works in the background (debounced edits, passes). */
+export async function eventually<T>(ask: () => Promise<T>, ok: (value: T) => boolean, what: string, tries = 300): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < tries; i++) {
+    last = await ask();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${what}; last answer: ${JSON.stringify(last)}`);
+}
