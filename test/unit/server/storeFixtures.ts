@@ -5,11 +5,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Database } from '../../../src/engine/database';
-import { type RestServer, startRestServer } from '../../../src/engine/rest/server';
 import type { ChunkModels, ChunkRow } from '../../../src/server/indexer/chunkSchema';
 import { EmbeddedStore } from '../../../src/server/store/embeddedStore';
 import { MilvusStore } from '../../../src/server/store/milvusStore';
 import type { VectorStore } from '../../../src/server/store/vectorStore';
+import { type TestServer, startTestServer } from '../engine/rest/harness';
 
 export const TOKEN = 'store-test-token-42';
 export const MODELS: ChunkModels = { text: { modelId: 'test/tiny-4d', dim: 4 } };
@@ -57,25 +57,11 @@ export interface Backend {
   start(): Promise<{ alice: VectorStore; bob: VectorStore; stop(): Promise<void> }>;
 }
 
-export interface RunningRest {
-  db: Database;
-  server: RestServer;
-  stop(): Promise<void>;
-}
+export type RunningRest = TestServer;
 
-export async function startRest(): Promise<RunningRest> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'loupe-store-'));
-  const db = await Database.open(dir);
-  const server = await startRestServer({ db, host: '127.0.0.1', port: 0, token: TOKEN });
-  return {
-    db,
-    server,
-    stop: async () => {
-      await server.close();
-      await db.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+/** Loupe's REST server over a temp database, with this file's token (the REST tests' harness). */
+export function startRest(): Promise<RunningRest> {
+  return startTestServer({ token: TOKEN });
 }
 
 export const backends: Backend[] = [
