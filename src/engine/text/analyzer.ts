@@ -75,9 +75,15 @@ export function createAnalyzer(params?: Record<string, JsonValue> | null): Analy
     for (const _ of t) n++;
     return n >= options.minTokenLength && n <= options.maxTokenLength;
   };
-  const analyze = options.type === 'code' ? (text: string) => analyzeCode(text, keep) : (text: string) => analyzeStandard(text, keep);
+  const analyze = options.type === 'code' ? codeAnalyzer(keep) : (text: string) => analyzeStandard(text, keep);
   return { options, analyze };
 }
+
+/**
+ * Identifiers repeat (keywords, common names), so their tokens are remembered: splitting is the
+ * analyzer's main cost and every chunk written goes through it. The cache is dropped when full.
+ */
+const IDENTIFIER_CACHE_SIZE = 50_000;
 
 /** Tokens of `text` with the analyzer `params` describe (default: standard). */
 export function analyze(text: string, params?: Record<string, JsonValue> | null): string[] {
@@ -94,18 +100,34 @@ function analyzeStandard(text: string, keep: (t: string) => boolean): string[] {
   return out;
 }
 
-function analyzeCode(text: string, keep: (t: string) => boolean): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(CODE_IDENTIFIER)) {
-    const identifier = m[0];
-    const whole = identifier.toLowerCase();
-    const parts = splitIdentifier(identifier);
-    // A plain word is its own only part; emit it once, not twice.
-    if (parts.length !== 1 || parts[0] !== whole) {
-      if (keep(whole)) out.push(whole);
+function codeAnalyzer(keep: (t: string) => boolean): (text: string) => string[] {
+  const cache = new Map<string, readonly string[]>();
+  return (text) => {
+    const out: string[] = [];
+    for (const m of text.matchAll(CODE_IDENTIFIER)) {
+      const identifier = m[0];
+      let tokens = cache.get(identifier);
+      if (!tokens) {
+        if (cache.size >= IDENTIFIER_CACHE_SIZE) cache.clear();
+        tokens = identifierTokens(identifier, keep);
+        cache.set(identifier, tokens);
+      }
+      for (const t of tokens) out.push(t);
     }
-    for (const part of parts) if (keep(part)) out.push(part);
+    return out;
+  };
+}
+
+/** The whole identifier (lowercased) and its parts, as kept by `keep`. */
+function identifierTokens(identifier: string, keep: (t: string) => boolean): string[] {
+  const out: string[] = [];
+  const whole = identifier.toLowerCase();
+  const parts = splitIdentifier(identifier);
+  // A plain word is its own only part; emit it once, not twice.
+  if (parts.length !== 1 || parts[0] !== whole) {
+    if (keep(whole)) out.push(whole);
   }
+  for (const part of parts) if (keep(part)) out.push(part);
   return out;
 }
 

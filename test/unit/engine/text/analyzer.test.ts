@@ -58,3 +58,21 @@ test('unknown analyzer type and bad params are clear errors naming the key', () 
   assert.throws(() => createAnalyzer({ type: 'code', min_token_length: 0 }), /min_token_length/);
   assert.throws(() => createAnalyzer({ type: 'code', min_token_length: 5, max_token_length: 3 }), /exceeds/);
 });
+
+test('one analyzer gives the same tokens for repeated identifiers, across texts and past its cache size', () => {
+  const a = createAnalyzer(code);
+  const text = 'parseHTTPResponse Foo foo FOO_BAR fooBar';
+  const first = a.analyze(text);
+  assert.deepEqual(first, ['parsehttpresponse', 'parse', 'http', 'response', 'foo', 'foo', 'foo_bar', 'foo', 'bar', 'foobar', 'foo', 'bar']);
+  assert.deepEqual(a.analyze(text), first);
+  // Tokens handed out must not be shared state: changing one result leaves the next intact.
+  first.push('mutated');
+  assert.deepEqual(a.analyze(text), first.slice(0, -1));
+  // More distinct identifiers than the cache holds: it is dropped and refilled, answers unchanged.
+  const letters = (i: number) => [...i.toString(26)].map((d) => String.fromCharCode(97 + parseInt(d, 26))).join('');
+  const many = Array.from({ length: 60_000 }, (_, i) => `name${letters(i)}Part`).join(' '); // name…part, name…, part
+  const tokens = a.analyze(many);
+  assert.equal(tokens.length, 60_000 * 3);
+  assert.deepEqual(a.analyze(text), first.slice(0, -1));
+  assert.deepEqual(a.analyze(many).slice(-3), tokens.slice(-3));
+});
