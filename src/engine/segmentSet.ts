@@ -25,7 +25,7 @@ export interface SegmentSetOptions {
   sealBytes?: number;
   /** Compaction merges sealed segments smaller than this many rows. */
   smallSegmentRows?: number;
-  /** Segments with at least this many rows get their indexes built in a worker thread (default 20,000). */
+  /** Segments with at least this many rows get their indexes built in a worker thread (default 2,048: a bigger build would hold the event loop too long). */
   workerBuildRows?: number;
   /** Compact by itself after a flush when a segment is > 20% deleted or > 8 segments are small (default true). */
   autoCompact?: boolean;

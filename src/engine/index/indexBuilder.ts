@@ -13,7 +13,7 @@ import type { IndexJob } from './indexWorker';
 import type { IndexSpec, VectorIndex } from './types';
 
 /** Segments with fewer rows than this are indexed on the main thread. */
-export const DEFAULT_WORKER_BUILD_ROWS = 20_000;
+export const DEFAULT_WORKER_BUILD_ROWS = 2_048;
 
 /** The worker script has the same name beside this module (tsc: out/src/engine/index/) and beside a bundle (dist/). */
 function workerScript(): string {
