@@ -1,5 +1,6 @@
 // A full pass: scan → plan (diff by hash) → drop deleted files → per group of files: chunk, embed
-// what changed, replace the files' rows → flush.
+// what changed, replace the files' rows → flush (in the background: the rows are searchable
+// once written, exactly until their segment's index is built, and durable in the WAL).
 //
 // The groups are pipelined so the embedding worker never waits for the main thread: while the
 // worker embeds group N, the main thread chunks the next group and writes the one before. At
@@ -52,6 +53,12 @@ export interface PassHost {
   readFile(absPath: string): Promise<Buffer>;
   /** Runs `work` when no other write runs: writes (passes' groups and edits) are serialised. */
   exclusive<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Counts the edits and removals announced for a file (updateFile / removeFile) so far; the
+   * write of a group compares it with the count when the group was read, instead of reading
+   * every file again. A removal counts for every file, because it may name a whole folder.
+   */
+  editMark(absPath: string): number;
   /** Re-indexes one file as an edit does; call it holding the write lock. */
   reindexFile(absPath: string): Promise<'indexed' | 'unchanged' | 'removed' | 'skipped'>;
   deleteFiles(files: ReadonlyArray<{ folder: string; path: string }>): Promise<number>;
@@ -60,7 +67,8 @@ export interface PassHost {
   isPaused(): boolean;
   setState(state: IndexStatus['state'], message: string | undefined): void;
   setProgress(progress: { done: number; total: number } | undefined): void;
-  flush(): Promise<void>;
+  /** Seals and persists what the pass wrote without holding it up (WorkspaceIndex.settled waits). */
+  flushInBackground(): void;
   saveState(): Promise<void>;
 }
 
@@ -85,8 +93,15 @@ export async function runIndexPass(host: PassHost, onProgress?: (p: IndexProgres
   host.skips.reset();
   for (const [reason, n] of Object.entries(scan.skipped)) if (n) host.skips.add(protocolSkipReason(reason as never), n);
   for (const [reason, paths] of Object.entries(scan.examples)) for (const p of paths) host.skips.note(`${p}: ${reason}`);
+  // Only files the index already knows need their hash to plan; a new file is read once, when
+  // its group is chunked (hash '' never matches a stored one).
+  const known = host.target().files;
   const onDisk: PlannedFile[] = [];
   for (const file of scan.files) {
+    if (!known.has(file.folder, file.relPath)) {
+      onDisk.push({ ...file, path: file.relPath, hash: '' });
+      continue;
+    }
     const bytes = await host.readFile(file.absPath).catch(() => undefined);
     if (bytes) onDisk.push({ ...file, path: file.relPath, hash: fileHash(bytes) });
     else host.skips.add('unreadable', 1);
@@ -123,13 +138,14 @@ export async function runIndexPass(host: PassHost, onProgress?: (p: IndexProgres
         break;
       }
       const group = plan.toIndex.slice(start, start + GROUP_FILES);
-      const chunked = await chunkFiles(await readGroup(host, group));
+      const read = await readGroup(host, group);
+      const chunked = await chunkFiles(read.files);
       const embedding = embedFiles(host.target(), chunked);
       const previous = inFlight[inFlight.length - 1];
       const writing = (async () => {
         const embedded = await embedding;
         await previous;
-        written(group, await writeGroup(host, embedded));
+        written(group, await writeGroup(host, embedded, read.marks));
       })();
       writing.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
       inFlight.push(writing);
@@ -140,7 +156,7 @@ export async function runIndexPass(host: PassHost, onProgress?: (p: IndexProgres
     // Nothing of this pass outlives it, not even after a failure (a store outage retries the pass).
     await Promise.allSettled(inFlight);
   }
-  await host.flush();
+  host.flushInBackground();
   await host.saveState();
   for (const k of Object.keys(report.embedded) as Array<keyof EmbedCounters>) report.embedded[k] = host.counters[k] - before[k];
   host.setProgress(undefined);
@@ -148,29 +164,31 @@ export async function runIndexPass(host: PassHost, onProgress?: (p: IndexProgres
   return report;
 }
 
-async function readGroup(host: PassHost, group: readonly PlannedFile[]): Promise<FileToWrite[]> {
-  const out: FileToWrite[] = [];
+/** Reads a group's files, noting each one's edit mark first (an edit after that is noticed). */
+async function readGroup(host: PassHost, group: readonly PlannedFile[]): Promise<{ files: FileToWrite[]; marks: Map<string, number> }> {
+  const files: FileToWrite[] = [];
+  const marks = new Map<string, number>();
   for (const f of group) {
+    marks.set(f.absPath, host.editMark(f.absPath));
     const bytes = await host.readFile(f.absPath).catch(() => undefined);
-    if (bytes) out.push({ ...f, bytes, hash: fileHash(bytes) });
+    if (bytes) files.push({ ...f, bytes, hash: fileHash(bytes) });
     else host.skips.add('unreadable', 1);
   }
-  return out;
+  return { files, marks };
 }
 
 /**
- * Writes an embedded group holding the write lock. Each file is read again first: one that
- * changed since it was chunked is re-indexed from its new text, one that is gone is left to its
- * removal; the rest replace the rows their files hold now (an edit may have written some).
+ * Writes an embedded group holding the write lock. A file edited or removed since it was read
+ * (its edit mark moved) is re-indexed as an edit would be: from its new text, or dropped if it
+ * is gone. The rest replace the rows their files hold now (an edit may have written some). A
+ * change on disk nobody announced is left to the watcher's event or the next pass.
  */
-async function writeGroup(host: PassHost, group: EmbeddedGroup): Promise<WriteCounts> {
+async function writeGroup(host: PassHost, group: EmbeddedGroup, marks: ReadonlyMap<string, number>): Promise<WriteCounts> {
   return host.exclusive(async () => {
     const current = [];
     const changed: string[] = [];
     for (const f of group.files) {
-      const bytes = await host.readFile(f.unit.absPath).catch(() => undefined);
-      if (!bytes) continue;
-      if (fileHash(bytes) === f.unit.hash) current.push(f);
+      if (host.editMark(f.unit.absPath) === marks.get(f.unit.absPath)) current.push(f);
       else changed.push(f.unit.absPath);
     }
     const t = host.target();

@@ -65,7 +65,12 @@ export class WorkspaceIndex {
   private running: Promise<IndexReport> | undefined;
   private resumeGate: { promise: Promise<void>; open: () => void } | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
+  /** The flush a finished pass started; close() and settled() wait for it. */
+  private flushing: Promise<void> = Promise.resolve();
   private readonly overlays = new Map<string, string>();
+  /** updateFile calls per file, and removeFile calls in all (see PassHost.editMark). */
+  private readonly edits = new Map<string, number>();
+  private removals = 0;
   private readonly scanner: WorkspaceScanner;
   /** The models the stored collection was built with; undefined until connected (or none stored). */
   private stored: ChunkModels | undefined;
@@ -135,6 +140,7 @@ export class WorkspaceIndex {
   async updateFile(absPath: string, text?: string): Promise<'indexed' | 'unchanged' | 'removed' | 'skipped'> {
     if (text === undefined) this.overlays.delete(absPath);
     else this.overlays.set(absPath, text);
+    this.edits.set(absPath, (this.edits.get(absPath) ?? 0) + 1);
     return this.orRetryLater(() => this.exclusive(async () => {
       const outcome = await this.reindexFile(absPath);
       if (outcome === 'indexed') this.scheduleFlush();
@@ -145,6 +151,7 @@ export class WorkspaceIndex {
   /** Drops a file's rows, or every file under a folder that was deleted; returns rows removed. */
   async removeFile(absPath: string): Promise<number> {
     this.overlays.delete(absPath);
+    this.removals++;
     const where = this.locate(absPath);
     if (!where) return 0;
     return this.orRetryLater(() => this.exclusive(async () => {
@@ -221,6 +228,11 @@ export class WorkspaceIndex {
     this.emit();
   }
 
+  /** Resolves when the flush the last pass started is done (its segments sealed, indexed, saved). */
+  async settled(): Promise<void> {
+    await this.flushing;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     if (this.flushTimer) clearTimeout(this.flushTimer);
@@ -228,6 +240,7 @@ export class WorkspaceIndex {
     this.retryWait.wake();
     await this.running?.catch(() => undefined);
     await this.writes.catch(() => undefined);
+    await this.flushing;
     await this.store.close();
     if (!(this.options.models instanceof IndexModels)) await this.models.close();
   }
@@ -277,6 +290,7 @@ export class WorkspaceIndex {
       counters: this.counters,
       target: () => this.writeTarget(),
       readFile: (absPath) => this.readFile(absPath),
+      editMark: (absPath) => this.removals + (this.edits.get(absPath) ?? 0),
       exclusive: (work) => this.exclusive(work),
       reindexFile: (absPath) => this.reindexFile(absPath),
       deleteFiles: (files) => this.deleteFiles(files),
@@ -288,7 +302,10 @@ export class WorkspaceIndex {
         this.progress = progress;
         this.emit();
       },
-      flush: () => this.flush(),
+      flushInBackground: () => {
+        // Not under the write lock: the engine takes writes while it seals, so edits never wait for an index build.
+        this.flushing = this.flushing.then(() => this.flush()).catch((e) => this.options.onWarning?.(`flush failed: ${(e as Error).message}`));
+      },
       saveState: () => this.saveState(),
     };
   }
