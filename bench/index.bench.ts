@@ -67,8 +67,17 @@ async function scanAndChunk(root: string): Promise<ChunkPass> {
   return { files: files.length, chunks: texts.length, texts, scanSeconds, chunkSeconds: seconds(start) };
 }
 
+interface PipelineRun {
+  /** Texts per second until indexAll resolves: every chunk embedded, written and searchable. */
+  rate: number;
+  embedded: number;
+  seconds: number;
+  /** Until the flush the pass started in the background is done too (segment sealed, HNSW built, files written). */
+  settledSeconds: number;
+}
+
 /** The pipeline's rate: text inputs embedded per second of a full indexAll (text model only, as the bare run). */
-async function pipelineRate(root: string, settings: ModelSettings, dataDir: string): Promise<{ rate: number; embedded: number; seconds: number }> {
+async function pipelineRate(root: string, settings: ModelSettings, dataDir: string): Promise<PipelineRun> {
   const models = await IndexModels.load({ ...settings, only: 'text' });
   if (models.errors.text) throw new Error(models.errors.text);
   const index = await WorkspaceIndex.open({ folders: [{ name: 'packages', absPath: root }], dataDir, models });
@@ -76,7 +85,8 @@ async function pipelineRate(root: string, settings: ModelSettings, dataDir: stri
     const start = process.hrtime.bigint();
     const report = await index.indexAll();
     const s = seconds(start);
-    return { rate: report.embedded.texts / s, embedded: report.embedded.texts, seconds: s };
+    await index.settled();
+    return { rate: report.embedded.texts / s, embedded: report.embedded.texts, seconds: s, settledSeconds: seconds(start) };
   } finally {
     await index.close();
     await models.close();
@@ -207,7 +217,7 @@ async function main(): Promise<void> {
 
 interface Results {
   pass: ChunkPass;
-  pipeline: { rate: number; embedded: number; seconds: number };
+  pipeline: PipelineRun;
   bare: number;
   ratio: number;
   edit: EditLatency;
@@ -243,9 +253,10 @@ function resultsSection(r: Results): string {
     `| chunk (read + tree-sitter / headings / windows) | ${n(r.pass.files / r.pass.chunkSeconds)} files/s, ${n(r.pass.chunks / r.pass.chunkSeconds)} chunks/s | | |`,
     `| scan + chunk | ${n(r.pass.files / scanChunk)} files/s, ${n(r.pass.chunks / scanChunk)} chunks/s | | |`,
     `| bare text model, same chunk texts, batch 32 | ${n(r.bare)} texts/s | | |`,
-    `| pipeline: indexAll, text model only (scan, chunk, embed in the pool, write, flush) | ${n(r.pipeline.rate)} texts/s (${n(r.pipeline.embedded)} in ${n(r.pipeline.seconds, 1)} s) | | |`,
+    `| pipeline: indexAll, text model only (scan, chunk, embed in the pool, write; searchable when it resolves) | ${n(r.pipeline.rate)} texts/s (${n(r.pipeline.embedded)} in ${n(r.pipeline.seconds, 1)} s) | | |`,
     `| pipeline / bare | ${r.ratio.toFixed(2)}× | ≥ ${TARGET_RATIO}× | ${verdict(r.ratio >= TARGET_RATIO)} |`,
-    `| where the pipeline's time goes (estimate) | model ≈ ${n(modelSeconds, 1)} s at the bare rate, scan + chunk ≈ ${n(scanChunk, 1)} s, the rest (hashing, inserts, index builds, flush) ≈ ${n(Math.max(0, r.pipeline.seconds - modelSeconds - scanChunk), 1)} s | | |`,
+    `| … including the flush the pass leaves running (seal, HNSW build in a worker, segment files) | ${n(r.pipeline.embedded / r.pipeline.settledSeconds)} texts/s (${n(r.pipeline.settledSeconds, 1)} s), ${(r.pipeline.embedded / r.pipeline.settledSeconds / r.bare).toFixed(2)}× bare | | |`,
+    `| time beyond the model's | the pass ${n(r.pipeline.seconds, 1)} s, the model alone ≈ ${n(modelSeconds, 1)} s at the bare rate: ${n(r.pipeline.seconds - modelSeconds, 1)} s more (the scan and first group before the worker starts; chunking, BM25 and writes on the main thread sharing the cores with it) | | |`,
     `| synthetic workspace: full index, text + CLIP | ${n(r.edit.files)} files, ${n(r.edit.chunks)} chunks in ${n(r.edit.indexSeconds, 1)} s | | |`,
     `| edit-to-searchable (write, updateFile, hybrid search finds the new word), ${r.edits} edits | median ${n(r.median)} ms, p95 ${n(r.p95)} ms | ≤ ${TARGET_LATENCY_MS} ms | ${verdict(r.p95 <= TARGET_LATENCY_MS)} |`,
     `| peak RSS | ${n(r.rssAfterChunk)} MB after chunking, ${n(r.rssAfterPipeline)} MB after the pipeline run, ${n(r.rssPeak)} MB overall | | |`,
