@@ -1,6 +1,6 @@
 // Embedding off the server's main thread. Requests wait in a bounded FIFO queue (submit() waits
 // while it is full: back-pressure for the indexer), leave it in batches for one worker thread,
-// and come back in order. A crashed worker fails only the work it held, then is restarted.
+// and come back in order. Urgent requests (search queries) jump the queue and ignore pause. A crashed worker fails only the work it held, then is restarted.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -37,6 +37,11 @@ export interface EmbedPoolOptions {
 export interface SubmitOptions {
   /** Cancels the request while it is queued; a batch already in the worker finishes but is dropped. */
   signal?: AbortSignal;
+  /**
+   * Someone is waiting for it (a search query): it goes ahead of queued indexing work, in
+   * batches of its own, and neither pause() nor the queue bound holds it back.
+   */
+  urgent?: boolean;
 }
 
 interface Request {
@@ -45,6 +50,7 @@ interface Request {
   vectors: Float32Array[];
   remaining: number;
   done: boolean;
+  urgent: boolean;
   resolve: (vectors: Float32Array[]) => void;
   reject: (err: EmbedError) => void;
   release?: () => void;
@@ -128,7 +134,7 @@ export class EmbedPool {
     return this.models.clip?.dim;
   }
 
-  /** Inputs waiting in the queue (not yet sent to the worker). Never above maxQueue, except one oversized request. */
+  /** Inputs waiting in the queue (not yet sent to the worker). Never above maxQueue, except one oversized request and urgent ones. */
   get queued(): number {
     return this.queue.length;
   }
@@ -166,7 +172,7 @@ export class EmbedPool {
   ): Promise<{ vectors: Promise<Float32Array[]> }> {
     this.checkUsable(kind);
     checkInputs(kind, inputs);
-    const request = newRequest(kind, inputs);
+    const request = newRequest(kind, inputs, options.urgent === true);
     const vectors = new Promise<Float32Array[]>((resolve, reject) => {
       request.resolve = resolve;
       request.reject = reject;
@@ -186,7 +192,7 @@ export class EmbedPool {
       signal.addEventListener('abort', onAbort, { once: true });
       request.release = () => signal.removeEventListener('abort', onAbort);
     }
-    if (this.waiting.length === 0 && this.fits(inputs.length)) {
+    if (request.urgent || (this.waiting.length === 0 && this.fits(inputs.length))) {
       this.enqueue(request);
     } else {
       await new Promise<void>((admit) => this.waiting.push({ request, admit }));
@@ -195,7 +201,10 @@ export class EmbedPool {
     return { vectors };
   }
 
-  /** Stops sending batches to the worker (the ones it holds finish); the queue keeps filling up to its bound. */
+  /**
+   * Stops sending batches to the worker (the ones it holds finish); the queue keeps filling up to
+   * its bound. Urgent requests still go through: pausing indexing must not stall a search.
+   */
   pause(): void {
     this.paused = true;
   }
@@ -235,17 +244,26 @@ export class EmbedPool {
   }
 
   private enqueue(request: Request): void {
-    for (let index = 0; index < request.inputs.length; index++) this.queue.push({ request, index });
+    const items = Array.from({ length: request.inputs.length }, (_, index) => ({ request, index }));
+    if (!request.urgent) {
+      for (const item of items) this.queue.push(item);
+      return;
+    }
+    // After the urgent items already waiting, ahead of everything else.
+    let at = 0;
+    while (at < this.queue.length && this.queue[at].request.urgent) at++;
+    this.queue.splice(at, 0, ...items);
   }
 
   /** Admits waiting requests that now fit, then sends batches while the worker has room. */
   private pump(): void {
     this.admit();
-    if (this.paused || !this.ready || !this.worker) return;
+    if (!this.ready || !this.worker) return;
     while (this.inFlight.size < MAX_IN_FLIGHT && this.queue.length > 0) {
-      const kind = this.queue[0].request.kind;
+      const { kind, urgent } = this.queue[0].request;
+      if (this.paused && !urgent) break;
       let n = 1;
-      while (n < this.queue.length && n < this.batchSize && this.queue[n].request.kind === kind) n++;
+      while (n < this.queue.length && n < this.batchSize && this.queue[n].request.kind === kind && this.queue[n].request.urgent === urgent) n++;
       const items = this.queue.splice(0, n);
       const id = ++this.nextBatchId;
       this.inFlight.set(id, items);
@@ -380,9 +398,9 @@ export class EmbedPool {
   }
 }
 
-function newRequest(kind: EmbedKind, inputs: readonly (string | ImageInput)[]): Request {
+function newRequest(kind: EmbedKind, inputs: readonly (string | ImageInput)[], urgent: boolean): Request {
   const noop = () => undefined;
-  return { kind, inputs, vectors: new Array(inputs.length), remaining: inputs.length, done: false, resolve: noop, reject: noop };
+  return { kind, inputs, vectors: new Array(inputs.length), remaining: inputs.length, done: false, urgent, resolve: noop, reject: noop };
 }
 
 function cancelledError(request: Request): EmbedError {

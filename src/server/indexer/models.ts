@@ -4,7 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EmbedPool } from '../embed/embedPool';
+import type { EmbedPool, SubmitOptions } from '../embed/embedPool';
 import { describeError } from '../embed/errors';
 import type { ImageInput } from '../embed/clipEmbedder';
 import type { DataType } from '../embed/transformers';
@@ -100,16 +100,17 @@ export class IndexModels {
     };
   }
 
-  embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.require(this.textPool, 'text').embed(texts);
+  /** `urgent` for a query someone waits on: it goes ahead of indexing work (EmbedPool). */
+  embedTexts(texts: readonly string[], options?: SubmitOptions): Promise<Float32Array[]> {
+    return this.require(this.textPool, 'text').embed(texts, options);
   }
 
-  embedClipTexts(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.require(this.clipPool, 'image').embedClipTexts(texts);
+  embedClipTexts(texts: readonly string[], options?: SubmitOptions): Promise<Float32Array[]> {
+    return this.require(this.clipPool, 'image').embedClipTexts(texts, options);
   }
 
-  embedImages(images: readonly ImageInput[]): Promise<Float32Array[]> {
-    return this.require(this.clipPool, 'image').embedImages(images);
+  embedImages(images: readonly ImageInput[], options?: SubmitOptions): Promise<Float32Array[]> {
+    return this.require(this.clipPool, 'image').embedImages(images, options);
   }
 
   pause(): void {

@@ -17,6 +17,8 @@ export const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 500;
 /** RRF's k as in Milvus's default: damps the weight of the very top ranks. */
 const RRF_K = 60;
+/** A query's embedding goes ahead of indexing work and runs while indexing is paused. */
+const QUERY = { urgent: true } as const;
 
 const OUTPUT = [F.path, F.folder, F.language, F.kind, F.symbol, F.startLine, F.endLine, F.text];
 
@@ -95,7 +97,7 @@ export async function searchChunks(ctx: SearchContext, params: SearchParams, now
   if (!dense) {
     hits = await ctx.store.textSearch({ text, limit, outputFields: OUTPUT, ...base });
   } else {
-    const [vector] = await ctx.models.embedTexts([text]);
+    const [vector] = await ctx.models.embedTexts([text], QUERY);
     if (mode === 'semantic') {
       hits = await ctx.store.search({ vector, annsField: F.textVector, limit, outputFields: OUTPUT, ...base });
     } else {
@@ -112,11 +114,11 @@ export async function searchImages(ctx: SearchContext, params: SearchImageParams
   let vector: Float32Array;
   if (typeof params.text === 'string') {
     if (params.text.trim() === '') throw new UserQueryError('describe the image to search for');
-    [vector] = await ctx.models.embedClipTexts([params.text]);
+    [vector] = await ctx.models.embedClipTexts([params.text], QUERY);
   } else if (typeof params.imagePath === 'string') {
-    [vector] = await ctx.models.embedImages([{ path: params.imagePath }]);
+    [vector] = await ctx.models.embedImages([{ path: params.imagePath }], QUERY);
   } else if (typeof params.imageBytesBase64 === 'string') {
-    [vector] = await ctx.models.embedImages([{ bytes: Buffer.from(params.imageBytesBase64, 'base64') }]);
+    [vector] = await ctx.models.embedImages([{ bytes: Buffer.from(params.imageBytesBase64, 'base64') }], QUERY);
   } else {
     throw new UserQueryError('image search needs one of text, imagePath or imageBytesBase64');
   }

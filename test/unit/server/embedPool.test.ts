@@ -82,6 +82,21 @@ describe('EmbedPool (worker thread)', () => {
     assert.equal(v.length, 32);
   });
 
+  // The timeout turns an urgent request stuck behind the pause into a failure, not a hung run.
+  it('an urgent request (a search query) jumps queued work, and neither pause nor a full queue holds it', { timeout: 60_000 }, async () => {
+    pool.pause();
+    const background = Array.from({ length: 4 }, (_, i) => tracked(pool.submit('text', [`x ${i}`, `y ${i}`, `z ${i}`])));
+    await settle();
+    assert.deepEqual(background.map((b) => b.settled()), [true, true, false, false], 'the queue is full');
+    const [query] = await pool.embed(['where is the parser'], { urgent: true });
+    const [expected] = await direct.embed(['where is the parser']);
+    assert.ok(maxAbsDiff(query, expected) < 1e-5, 'the urgent vector is the model\'s');
+    assert.equal(pool.queued, 6, 'the paused background work is still queued, untouched');
+    pool.resume();
+    const vectors = await Promise.all((await Promise.all(background.map((b) => b.promise))).map((a) => a.vectors));
+    assert.deepEqual(vectors.map((v) => v.length), [3, 3, 3, 3]);
+  });
+
   it('cancels queued work by signal or all at once; the rest still completes', async () => {
     pool.pause();
     const controller = new AbortController();

@@ -159,7 +159,8 @@ test('reopening an unchanged workspace reuses the index and embeds nothing; a re
   assert.equal(hit.path, 'src/geometry.ts');
 });
 
-test('pause holds a pass between groups; resume lets it finish', async () => {
+// The timeout turns a search stuck behind the pause into a failure instead of a hung run.
+test('pause holds a pass between groups, not a search; resume lets it finish', { timeout: 60_000 }, async () => {
   fs.writeFileSync(path.join(ws, 'src', 'extra.ts'), 'export const walrusFactor = 42;\n');
   index.pause();
   assert.equal(index.status().state, 'paused');
@@ -167,6 +168,11 @@ test('pause holds a pass between groups; resume lets it finish', async () => {
   const pass = index.indexAll().then((r) => ((done = true), r));
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(done, false, 'nothing is written while paused');
+  // Pausing indexing holds the embedding of chunks, never a search's query.
+  const hybrid = await index.search({ query: 'circleArea', mode: 'hybrid', limit: 5 });
+  assert.equal(hybrid.error, undefined);
+  assert.equal(hybrid.hits[0]?.path, 'src/geometry.ts', 'renamed by the test before');
+  assert.equal(done, false, 'still paused after the search');
   index.resume();
   const report = await pass;
   assert.equal(report.indexed, 1);
