@@ -105,6 +105,7 @@ async function indexCommand(args: ParsedArgs): Promise<number> {
       if (tty) process.stderr.write(`\rindexing ${p.done}/${p.total} files`);
     });
     if (tty) process.stderr.write('\n');
+    await index.settled(); // the report's "last flush" and a prompt exit after it
     printIndexReport(report, index, dataDir);
   } finally {
     await index.close();
