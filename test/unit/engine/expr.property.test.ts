@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compileFilter, ExprError } from '../../../src/engine/expr';
 import type { CollectionSchema, JsonValue, Row } from '../../../src/engine/schema/types';
+import { and, compare, type CompareOp, not, or, type Tri } from '../../support/triLogic';
 
 const schema: CollectionSchema = {
   enableDynamicField: true,
@@ -47,7 +48,7 @@ type C =
   | { t: 'bool'; v: boolean }
   | { t: 'not'; x: C; word: string }
   | { t: 'and' | 'or'; xs: C[]; word: string };
-type Op = '==' | '!=' | '<' | '<=' | '>' | '>=';
+type Op = CompareOp;
 
 const smallNumber = fc.integer({ min: -6, max: 6 }).map((n) => n / 2);
 const nonZero = smallNumber.filter((n) => n !== 0);
@@ -134,7 +135,6 @@ function render(c: C): string {
 
 // ---- the reference evaluator: true / false / null (unknown)
 
-type Tri = boolean | null;
 const own = (o: unknown, k: string): unknown =>
   o !== null && typeof o === 'object' && !Array.isArray(o) && Object.prototype.hasOwnProperty.call(o, k) ? (o as Row)[k] : undefined;
 const orNull = (x: unknown): unknown => (x === undefined ? null : x);
@@ -160,20 +160,6 @@ function valueOf(v: V, row: Row): unknown {
     }
   }
 }
-
-function compare(op: Op, a: unknown, b: unknown): Tri {
-  if (a === null || b === null) return null;
-  if (op === '==') return a === b;
-  if (op === '!=') return a !== b;
-  if (typeof a !== typeof b || (typeof a !== 'number' && typeof a !== 'string')) return false;
-  const x = a as number;
-  const y = b as number;
-  return op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y;
-}
-
-const and = (xs: Tri[]): Tri => (xs.includes(false) ? false : xs.includes(null) ? null : true);
-const or = (xs: Tri[]): Tri => (xs.includes(true) ? true : xs.includes(null) ? null : false);
-const not = (x: Tri): Tri => (x === null ? null : !x);
 
 function likeRegex(pattern: string): RegExp {
   const body = [...pattern].map((ch) => (ch === '%' ? '[\\s\\S]*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compileFilter, ExprError } from '../../../src/engine/expr';
 import type { CollectionSchema, JsonValue, Row } from '../../../src/engine/schema/types';
+import { and, compare, type CompareOp, or, type Tri } from '../../support/triLogic';
 import { fuzzParams } from './fuzzConfig';
 
 const schema: CollectionSchema = {
@@ -23,7 +24,7 @@ const schema: CollectionSchema = {
   ],
 };
 
-type Op = '==' | '!=' | '<' | '<=' | '>' | '>=';
+type Op = CompareOp;
 /** A number-valued read: a field, a nested JSON path, a list element, or a length. */
 type NumRead = 'x' | 'j["a"]["b"]' | 'j["l"][0]' | 'j["l"][2]' | 'array_length(tags)' | 'array_length(j["l"])';
 /** A string-valued read. */
@@ -97,7 +98,6 @@ function render(c: C, params: Record<string, JsonValue>): string {
 
 // ---- reference evaluator: true / false / null (unknown)
 
-type Tri = boolean | null;
 const key = (o: unknown, k: string | number): unknown => {
   if (typeof k === 'number') return Array.isArray(o) && k < o.length ? o[k] : undefined;
   return o !== null && typeof o === 'object' && !Array.isArray(o) && Object.prototype.hasOwnProperty.call(o, k) ? (o as Row)[k] : undefined;
@@ -124,19 +124,6 @@ function read(r: string, row: Row): unknown {
   }
   throw new Error(`reference evaluator does not know ${r}`);
 }
-
-function compare(op: Op, a: unknown, b: unknown): Tri {
-  if (a === null || b === null) return null;
-  if (op === '==') return a === b;
-  if (op === '!=') return a !== b;
-  if (typeof a !== typeof b || (typeof a !== 'number' && typeof a !== 'string')) return false;
-  const x = a as number;
-  const y = b as number;
-  return op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y;
-}
-
-const and = (xs: Tri[]): Tri => (xs.includes(false) ? false : xs.includes(null) ? null : true);
-const or = (xs: Tri[]): Tri => (xs.includes(true) ? true : xs.includes(null) ? null : false);
 
 function likeMatch(pattern: string, s: string): boolean {
   const body = [...pattern].map((ch) => (ch === '%' ? '[\\s\\S]*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
