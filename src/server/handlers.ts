@@ -8,9 +8,11 @@ import {
   DidChangeWatchedFilesNotification,
   ErrorCodes,
   FileChangeType,
+  LSPErrorCodes,
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
+  type CancellationToken,
   type Connection,
   type InitializeParams,
   type ServerCapabilities,
@@ -53,8 +55,8 @@ export class IndexHandlers {
       if (this.index) void this.runFullPass(this.index);
       return this.withPass(this.index?.status()) ?? this.requireBoard().get();
     });
-    connection.onRequest(Method.search, (p) => this.withIndex((ix) => ix.search(p)));
-    connection.onRequest(Method.searchImage, (p) => this.withIndex((ix) => ix.searchImage(p)));
+    connection.onRequest(Method.search, (p, token) => cancellable(token, (signal) => this.withIndex((ix) => ix.search(p, signal))));
+    connection.onRequest(Method.searchImage, (p, token) => cancellable(token, (signal) => this.withIndex((ix) => ix.searchImage(p, signal))));
     connection.onRequest(Method.similar, (p) => this.withIndex((ix) => ix.similar(p)));
     connection.onHover((p, token) =>
       similarHover(
@@ -249,4 +251,22 @@ export function storeSettings(options: InitializationOptions): StoreSettings {
 export function workspaceFolders(params: InitializeParams): Array<{ name: string; absPath: string }> {
   const raw = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(fileURLToPath(params.rootUri)) }] : []);
   return raw.filter((f) => f.uri.startsWith('file:')).map((f) => ({ name: f.name, absPath: fileURLToPath(f.uri) }));
+}
+
+/**
+ * Runs a search with an AbortSignal that follows the request's cancellation (the palette cancels
+ * the previous search on every keystroke), and answers a cancelled one as LSP says: RequestCancelled.
+ */
+export async function cancellable(token: CancellationToken, run: (signal: AbortSignal) => Promise<HitsResult>): Promise<HitsResult> {
+  const controller = new AbortController();
+  const listener = token.onCancellationRequested(() => controller.abort());
+  if (token.isCancellationRequested) controller.abort();
+  try {
+    return await run(controller.signal);
+  } catch (err) {
+    if (controller.signal.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'the search was cancelled');
+    throw err;
+  } finally {
+    listener.dispose();
+  }
 }

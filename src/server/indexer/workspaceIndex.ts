@@ -162,12 +162,13 @@ export class WorkspaceIndex {
     }));
   }
 
-  search(params: SearchParams): Promise<HitsResult> {
-    return this.timed(() => searchChunks(this.searchContext(), params, Date.now()));
+  /** `signal` cancels the query's embedding (the search then rejects with the signal's reason). */
+  search(params: SearchParams, signal?: AbortSignal): Promise<HitsResult> {
+    return this.timed(() => searchChunks(this.searchContext(), params, Date.now(), signal));
   }
 
-  searchImage(params: SearchImageParams): Promise<HitsResult> {
-    return this.timed(() => searchImages(this.searchContext(), params));
+  searchImage(params: SearchImageParams, signal?: AbortSignal): Promise<HitsResult> {
+    return this.timed(() => searchImages(this.searchContext(), params, signal));
   }
 
   similar(params: SimilarParams): Promise<HitsResult> {

@@ -17,8 +17,11 @@ export const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 500;
 /** RRF's k as in Milvus's default: damps the weight of the very top ranks. */
 const RRF_K = 60;
-/** A query's embedding goes ahead of indexing work and runs while indexing is paused. */
-const QUERY = { urgent: true } as const;
+/**
+ * A query's embedding goes ahead of indexing work and runs while indexing is paused; `signal`
+ * (the LSP request's cancellation) drops it if the user has typed on meanwhile.
+ */
+const query = (signal: AbortSignal | undefined) => ({ urgent: true, ...(signal ? { signal } : {}) });
 
 const OUTPUT = [F.path, F.folder, F.language, F.kind, F.symbol, F.startLine, F.endLine, F.text];
 
@@ -72,7 +75,7 @@ export class UserQueryError extends Error {
   }
 }
 
-export async function searchChunks(ctx: SearchContext, params: SearchParams, now: number): Promise<SearchHitView[]> {
+export async function searchChunks(ctx: SearchContext, params: SearchParams, now: number, signal?: AbortSignal): Promise<SearchHitView[]> {
   const limit = clampLimit(params.limit);
   const rawFilter = params.filter?.trim() || undefined;
   if (rawFilter) checkFilter(ctx, rawFilter);
@@ -97,7 +100,8 @@ export async function searchChunks(ctx: SearchContext, params: SearchParams, now
   if (!dense) {
     hits = await ctx.store.textSearch({ text, limit, outputFields: OUTPUT, ...base });
   } else {
-    const [vector] = await ctx.models.embedTexts([text], QUERY);
+    const [vector] = await ctx.models.embedTexts([text], query(signal));
+    signal?.throwIfAborted();
     if (mode === 'semantic') {
       hits = await ctx.store.search({ vector, annsField: F.textVector, limit, outputFields: OUTPUT, ...base });
     } else {
@@ -108,20 +112,21 @@ export async function searchChunks(ctx: SearchContext, params: SearchParams, now
   return hits.map((h) => view(ctx, h.row, h.score, terms));
 }
 
-export async function searchImages(ctx: SearchContext, params: SearchImageParams): Promise<SearchHitView[]> {
+export async function searchImages(ctx: SearchContext, params: SearchImageParams, signal?: AbortSignal): Promise<SearchHitView[]> {
   if (!ctx.vectors.image) throw new UserQueryError(ctx.imageOff ?? 'image search is off: no image model is loaded');
   const limit = clampLimit(params.limit);
   let vector: Float32Array;
   if (typeof params.text === 'string') {
     if (params.text.trim() === '') throw new UserQueryError('describe the image to search for');
-    [vector] = await ctx.models.embedClipTexts([params.text], QUERY);
+    [vector] = await ctx.models.embedClipTexts([params.text], query(signal));
   } else if (typeof params.imagePath === 'string') {
-    [vector] = await ctx.models.embedImages([{ path: params.imagePath }], QUERY);
+    [vector] = await ctx.models.embedImages([{ path: params.imagePath }], query(signal));
   } else if (typeof params.imageBytesBase64 === 'string') {
-    [vector] = await ctx.models.embedImages([{ bytes: Buffer.from(params.imageBytesBase64, 'base64') }], QUERY);
+    [vector] = await ctx.models.embedImages([{ bytes: Buffer.from(params.imageBytesBase64, 'base64') }], query(signal));
   } else {
     throw new UserQueryError('image search needs one of text, imagePath or imageBytesBase64');
   }
+  signal?.throwIfAborted();
   const hits = await ctx.store.search({ vector, annsField: F.imageVector, limit, filter: `${F.kind} == "image"`, outputFields: OUTPUT });
   return hits.map((h) => view(ctx, h.row, h.score));
 }
