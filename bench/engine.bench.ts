@@ -216,7 +216,7 @@ function targets(others: CompetitorResult[]): string[] {
 
   const pq = best(rows('IVF_PQ'), 0.9) as Row | undefined;
   const frac = pq?.memMB !== undefined ? pq.memMB / rawMB : undefined;
-  out.push(`- IVF_PQ memory ≤ 1/8 of raw vectors at recall ≥ 0.9: ${verdict(frac === undefined ? (rows('IVF_PQ').length ? false : undefined) : frac <= 1 / 8)} — ${pq ? `${pq.setting}: recall ${pq.recall.toFixed(3)}, index ${fmt(pq.memMB)} MB = 1/${fmt(1 / (frac ?? 1), 1)} of ${rawMB.toFixed(0)} MB raw` : 'no setting reached 0.9'}`);
+  out.push(`- IVF_PQ memory ≤ 1/8 of raw vectors at recall ≥ 0.9: ${verdict(frac === undefined ? (rows('IVF_PQ').length ? false : undefined) : frac <= 1 / 8)} — ${pq ? `${pq.setting}: recall ${pq.recall.toFixed(3)}, index ${fmt(pq.memMB)} MB = 1/${fmt(1 / (frac ?? 1), 1)} of ${rawMB.toFixed(0)} MB raw` : (rows('IVF_PQ').length ? 'no setting reached 0.9' : 'IVF_PQ not run')}`);
   return out;
 }
 
