@@ -15,21 +15,13 @@ import {
 } from 'vscode-jsonrpc/node';
 import type { IndexStatus, InitializationOptions } from '../../../src/protocol/requests';
 import { Method } from '../../../src/protocol/requests';
+import { DEFAULT_SETTINGS } from '../../../src/extension/config';
 
 const SERVER = path.resolve(__dirname, '..', '..', '..', 'src', 'server', 'main.js');
 
 const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-lsp-test-'));
 const OPTIONS: InitializationOptions = {
-  settings: {
-    modelPath: '',
-    textModel: 'Xenova/all-MiniLM-L6-v2',
-    imageModel: 'Xenova/clip-vit-base-patch32',
-    exclude: [],
-    maxFileSize: 1_048_576,
-    embeddingThreads: 0,
-    hoverEnabled: true,
-    traceServer: 'off',
-  },
+  settings: { ...DEFAULT_SETTINGS }, // what the extension sends when nothing is configured
   globalStoragePath: path.join(storage, 'global'),
   storagePath: path.join(storage, 'workspace'),
 };
