@@ -31,15 +31,19 @@ import { type IndexEntry, SegmentSet } from './segmentSet';
 export type { IndexEntry };
 import type { WalOp } from './storage/walRecord';
 
-/** Where mutations go before they are applied: the WAL in a durable store, nowhere in memory. */
+/**
+ * Where mutations go before they are applied: the WAL in a durable store, nowhere in memory.
+ * `apply` runs once the operation is durable, in log order, before `append` resolves (wal.ts).
+ */
 export interface CollectionLog {
-  append(op: WalOp): Promise<void>;
+  append(op: WalOp, apply: () => void): Promise<void>;
 }
 
 export type LoadState = 'LoadStateLoaded' | 'LoadStateNotLoad';
 
 export class Collection {
   private loadState: LoadState = 'LoadStateLoaded';
+  private readonly inserting = new Set<PrimaryKey>();
 
   constructor(
     readonly name: string,
@@ -66,22 +70,29 @@ export class Collection {
   async insert(data: Row[]): Promise<InsertResult> {
     const checked = checkRows(this.schema, data, () => this.segments.allocateId());
     checked.pks.forEach((pk, i) => {
-      if (this.segments.has(pk)) {
+      if (this.segments.has(pk) || this.inserting.has(pk)) {
         throw invalid(`row ${i}: primary key ${JSON.stringify(pk)} already exists; use upsert to replace it`);
       }
     });
-    const op: WalOp = { type: 'insert', rows: checked.rows, vectors: checked.vectors };
-    await this.log.append(op);
-    this.segments.apply(op);
+    // Keys of inserts still on their way to disk: a concurrent insert of the same key is refused too.
+    for (const pk of checked.pks) this.inserting.add(pk);
+    try {
+      await this.logged({ type: 'insert', rows: checked.rows, vectors: checked.vectors });
+    } finally {
+      for (const pk of checked.pks) this.inserting.delete(pk);
+    }
     return { insertCount: checked.pks.length, ids: checked.pks };
   }
 
   async upsert(data: Row[]): Promise<UpsertResult> {
     const checked = checkRows(this.schema, data, () => this.segments.allocateId(), true);
-    const op: WalOp = { type: 'upsert', rows: checked.rows, vectors: checked.vectors };
-    await this.log.append(op);
-    this.segments.apply(op);
+    await this.logged({ type: 'upsert', rows: checked.rows, vectors: checked.vectors });
     return { upsertCount: checked.pks.length, ids: checked.pks };
+  }
+
+  /** Logs an operation; it reaches memory when durable, in log order (never before). */
+  private logged(op: WalOp): Promise<void> {
+    return this.log.append(op, () => this.segments.apply(op));
   }
 
   async delete(req: DeleteRequest): Promise<DeleteResult> {
@@ -97,11 +108,7 @@ export class Collection {
     } else {
       throw invalid('delete: give ids or a non-empty filter');
     }
-    if (pks.length > 0) {
-      const op: WalOp = { type: 'delete', pks };
-      await this.log.append(op);
-      this.segments.apply(op);
-    }
+    if (pks.length > 0) await this.logged({ type: 'delete', pks });
     return { deleteCount: pks.length };
   }
 

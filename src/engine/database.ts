@@ -26,7 +26,7 @@ export interface DatabaseOptions extends SegmentSetOptions {
   onWarning?: (message: string) => void;
 }
 
-const NO_LOG: CollectionLog = { append: async () => undefined };
+const NO_LOG: CollectionLog = { append: async (_op, apply) => apply() };
 
 export class Database {
   private readonly collections = new Map<string, Collection>();

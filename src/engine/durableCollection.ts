@@ -80,13 +80,13 @@ export class DurableCollection {
     }
     const { wal, ops, warnings } = await WriteAheadLog.open(path.join(dir, 'wal'), { fromSeq: manifest.walSeq, readOnly: options.readOnly });
     report.warnings.push(...warnings);
-    for (const op of ops) segments.apply(op);
+    for (const op of ops) segments.apply(op, true);
     const log: CollectionLog = options.readOnly ? READ_ONLY_LOG : wal;
     const collection = new Collection(manifest.name, manifest.schema, segments, log, Date.parse(manifest.createdAt));
     const durable = new DurableCollection(dir, manifest, wal, collection, report);
     for (const [seg, p] of persisted) durable.persisted.set(seg, p);
     if (!options.readOnly) {
-      segments.onFreeze = () => wal.rotate();
+      segments.onFreeze = (cut) => wal.rotate(cut);
       segments.persist = (seq) => durable.checkpoint(seq);
       segments.indexFileFor = (seg, field) => path.join(dir, indexFileName(seg.id, field));
     }
@@ -101,7 +101,8 @@ export class DurableCollection {
    * manifest and the WAL, which still hold every acknowledged operation.
    */
   private async checkpoint(walSeqPromise: Promise<number> | undefined): Promise<void> {
-    const walSeq = walSeqPromise ? await walSeqPromise : this.walSeq;
+    // Never behind the last checkpoint: the log files before it are gone.
+    const walSeq = Math.max(walSeqPromise ? await walSeqPromise : this.walSeq, this.walSeq);
     const segDir = this.dir;
     const segments = this.collection.segments;
     const entries: SegmentEntry[] = [];

@@ -68,13 +68,18 @@ export class SegmentSet {
   /** Durable stores say where a segment's index file goes, so the worker can write it there. */
   indexFileFor?: (seg: Segment, field: string) => string;
   /**
-   * Durable stores hook in here. `onFreeze` runs in the same synchronous step that freezes the
-   * growing segment (the WAL rotates there, so later writes land in the next log file) and
-   * returns the new WAL sequence; `persist` then runs in the background queue, after the frozen
-   * segment is indexed, and writes out whatever is not on disk yet (segments, indexes, deletes).
+   * Durable stores hook in here. `onFreeze(cut)` cuts the WAL: it calls `cut` at the moment every
+   * operation logged so far is applied and none logged later is (the growing segment is frozen
+   * there, so it holds exactly the ops of the older log files), and resolves to the new WAL
+   * sequence. `persist` then runs in the background queue, after the frozen segment is indexed,
+   * and writes out whatever is not on disk yet (segments, indexes, deletes).
    */
-  onFreeze?: () => Promise<number>;
+  onFreeze?: (cut: () => void) => Promise<number>;
   persist?: (walSeq: Promise<number> | undefined) => Promise<void>;
+  /** An automatic seal (by size) is asked for and its cut has not happened yet. */
+  private autoSealPending = false;
+  /** Some operation was applied since the last cut (else a flush has nothing to write). */
+  private changedSinceCut = false;
 
   constructor(
     readonly schema: CollectionSchema,
@@ -113,22 +118,28 @@ export class SegmentSet {
     return this.nextAutoId++;
   }
 
-  /** Applies a logged mutation to memory. Never throws on a valid op (it was checked before logging). */
-  apply(op: WalOp): void {
+  /**
+   * Applies a logged mutation to memory. Never throws on a valid op (it was checked before logging).
+   * Every op sets or removes its keys whatever was there (an insert too), so applying a suffix of
+   * the log twice gives the same rows as applying it once. `replay`: while opening, no seal.
+   */
+  apply(op: WalOp, replay = false): void {
+    this.changedSinceCut = true;
     if (op.type === 'delete') {
       for (const pk of op.pks) this.remove(pk);
       return;
     }
     const pks = op.rows.map((r) => r[this.pkField] as PrimaryKey);
-    if (op.type === 'upsert') for (const pk of pks) this.remove(pk);
+    for (const pk of pks) this.remove(pk);
     const batch: CheckedRows = { rows: op.rows, vectors: op.vectors, pks };
     const start = this.growing.append(batch);
     pks.forEach((pk, i) => {
       this.pkMap.set(pk, [this.growing, start + i]);
       if (typeof pk === 'number' && pk >= this.nextAutoId) this.nextAutoId = pk + 1;
     });
-    if (this.growing.size * this.bytesPerRow >= (this.options.sealBytes ?? DEFAULT_SEAL_BYTES)) {
-      void this.sealGrowing();
+    if (!replay && !this.autoSealPending && this.growing.size * this.bytesPerRow >= (this.options.sealBytes ?? DEFAULT_SEAL_BYTES)) {
+      this.autoSealPending = true;
+      this.sealGrowing().catch((e) => this.options.onWarning?.(`automatic flush failed: ${(e as Error).message}`));
     }
   }
 
@@ -146,18 +157,39 @@ export class SegmentSet {
     if (seg.id >= this.nextSegmentId) this.nextSegmentId = seg.id + 1;
   }
 
-  /** Seals the growing segment (if it has rows) and builds its indexes; resolves when done. */
+  /**
+   * Seals the growing segment (if it has rows) at a WAL cut, builds its indexes and, in a durable
+   * store, writes out everything up to the cut (deletes included); resolves when done.
+   */
   sealGrowing(): Promise<void> {
-    const seg = this.growing;
-    if (seg.size === 0) return this.building;
-    const token = this.onFreeze?.();
-    if (token) this.frozenAt.set(seg, token);
-    seg.seal();
-    this.sealed.push(seg);
-    this.growing = this.newSegment();
+    let frozen: Segment | undefined;
+    let cutSeq: (seq: Promise<number>) => void = () => undefined;
+    const seqOfFrozen = new Promise<number>((resolve) => (cutSeq = (seq) => void seq.then(resolve, () => undefined)));
+    const cut = (): void => {
+      this.autoSealPending = false;
+      this.changedSinceCut = false;
+      if (this.growing.size === 0) return;
+      frozen = this.growing;
+      // Set before anything else can run: a checkpoint must never take this segment for one
+      // whose rows are only in log files it is about to drop (see `frozenAt`).
+      if (this.onFreeze) this.frozenAt.set(frozen, seqOfFrozen);
+      frozen.seal();
+      this.sealed.push(frozen);
+      this.growing = this.newSegment();
+    };
+    let seq: Promise<number> | undefined;
+    if (this.onFreeze) {
+      seq = this.onFreeze(cut);
+      cutSeq(seq);
+    } else {
+      cut();
+    }
+    const cutDone = seq ?? Promise.resolve(0);
     return this.enqueue(async () => {
-      for (const entry of this.indexes) if (!seg.indexes.has(entry.fieldName)) await this.buildIndexInBackground(seg, entry, true);
-      if (this.persist) await this.persist(token);
+      await cutDone;
+      const seg = frozen;
+      if (seg) for (const entry of this.indexes) if (!seg.indexes.has(entry.fieldName)) await this.buildIndexInBackground(seg, entry, true);
+      if (this.persist) await this.persist(seq);
     });
   }
 
@@ -182,12 +214,10 @@ export class SegmentSet {
 
   /** Seals what is growing and, in a durable store, writes everything out (deletes included). */
   async flush(): Promise<void> {
-    if (this.growing.size > 0) {
-      await this.sealGrowing();
-    } else if (this.persist) {
-      const token = this.onFreeze?.();
-      await this.enqueue(() => this.persistNow(token));
-    }
+    // Cut even with nothing growing: deletes alone still need their delta logs written. Writes
+    // still in flight are not acknowledged yet, so a flush with nothing applied since the last
+    // cut has nothing to write (the timer calls this every minute).
+    if (this.changedSinceCut || this.growing.size > 0) await this.sealGrowing();
     await this.building;
     if (this.options.autoCompact !== false && !this.compacting && this.wantsCompaction()) {
       this.compact().catch((e) => this.options.onWarning?.(`automatic compaction failed: ${(e as Error).message}`));
@@ -258,7 +288,9 @@ export class SegmentSet {
         if (seg.isDeleted(off)) out.markDeleted(j);
         else this.pkMap.set(out.pks[j], [out, j]);
       });
-      await this.persistNow(undefined);
+      // Checkpoint at least at the newest victim's cut: a checkpoint at an older one would skip
+      // `out` (its rows reach past it) while the victims are already gone from the list.
+      await this.persistNow(this.frozenAt.get(out));
     });
     return { removed, merged: victims.length };
   }

@@ -5,11 +5,16 @@
 // together in the next single write+fsync, so 64 concurrent writers cost about one fsync per
 // round, not 64.
 //
+// APPLY IN LOG ORDER. An append may carry `onDurable`, run synchronously right after its batch is
+// fsynced, in log order, before the caller hears of it. The collection applies the operation to
+// memory there, so memory always holds exactly the durable prefix of the log, in the log's order.
+//
 // FILES AND FLUSH PROTOCOL. The log is a series of files `wal-<seq>.log` in one folder; appends go
 // to the newest. The manifest's `walSeq` says which files are still needed: every file with
 // seq >= walSeq is replayed, older ones are already in sealed segments. A flush is
-//   1. seq = await wal.rotate()     new empty file; appends *called* from now on go there. Freeze
-//                                    the memtable in the same synchronous step as calling rotate().
+//   1. seq = await wal.rotate(cut)  new empty file; appends *called* from now on go there. `cut`
+//                                    freezes the memtable at the one moment when every record of
+//                                    the old file is applied and none of the new one is.
 //   2. write the segment from the frozen memtable (segmentFile.ts, deltaLog.ts)
 //   3. writeManifest({ ..., segments: [...with it], walSeq: seq })      ← the commit point
 //   4. await wal.dropBefore(seq)     delete the files the segment now covers
@@ -56,6 +61,7 @@ export interface WalOpenResult {
 
 interface Pending {
   record: Buffer;
+  onDurable?: () => void;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -63,9 +69,12 @@ interface Pending {
 export class WriteAheadLog {
   readonly stats: WalStats = { appends: 0, batches: 0, bytes: 0 };
   private queue: Pending[] = [];
-  /** Appends made while rotate() switches files; they belong to the new file. */
+  /** Appends called after a rotate() whose switch has not happened yet; they belong to a newer file. */
   private held: Pending[] = [];
-  private rotating = false;
+  /** For each rotation asked for and not yet done, in order: how many held appends came before its call. */
+  private holds: number[] = [];
+  /** Rotations run one after another: two overlapping flushes must cut the log at two points. */
+  private rotations: Promise<unknown> = Promise.resolve();
   private draining: Promise<void> | undefined;
   private closed = false;
 
@@ -140,7 +149,7 @@ export class WriteAheadLog {
    * EngineError(StorageError) naming the file if the write fails — then this append and every
    * append batched with it are not in the log, and the records acknowledged before are intact.
    */
-  append(op: WalOp): Promise<void> {
+  append(op: WalOp, onDurable?: () => void): Promise<void> {
     if (this.closed || !this.handle) {
       return Promise.reject(new EngineError(ErrorCode.StorageError, `storage: WAL ${this.file} is ${this.closed ? 'closed' : 'open read-only'}`));
     }
@@ -151,33 +160,56 @@ export class WriteAheadLog {
       return Promise.reject(err);
     }
     return new Promise<void>((resolve, reject) => {
-      (this.rotating ? this.held : this.queue).push({ record, resolve, reject });
-      if (!this.rotating) this.startDrain();
+      if (this.holds.length) {
+        this.held.push({ record, onDurable, resolve, reject });
+      } else {
+        this.queue.push({ record, onDurable, resolve, reject });
+        this.startDrain();
+      }
     });
   }
 
   /**
    * Starts a new, empty log file (seq + 1) and returns its sequence number. Appends called
-   * before rotate() land in the old file, appends called after it in the new one.
+   * before rotate() land in the old file, appends called after it in the new one. `cut` runs at
+   * the switch, when every record of the old file is durable and applied (its `onDurable` ran)
+   * and no record of the new file is: a memtable frozen there holds exactly the old files' ops.
+   * The new file is created before the cut, so a failure leaves nothing cut.
    */
-  async rotate(): Promise<number> {
-    this.assertWritable();
-    this.rotating = true;
+  rotate(cut?: () => void): Promise<number> {
     try {
+      this.assertWritable();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.holds.push(this.held.length);
+    const next = this.rotations.then(() => this.rotateNow(cut));
+    this.rotations = next.catch(() => undefined);
+    return next;
+  }
+
+  private async rotateNow(cut: (() => void) | undefined): Promise<number> {
+    try {
+      this.assertWritable();
       await this.idle();
       const seq = this.seqNo + 1;
       await createLogFile(this.dir, seq);
       const file = path.join(this.dir, walFileName(seq));
       const handle = await fs.open(file, 'r+').catch((err) => { throw storageError('opening', file, err); });
-      await this.handle?.close().catch(() => undefined);
+      // From here to the end of the switch nothing can fail or yield.
+      cut?.();
+      const old = this.handle;
       this.handle = handle;
       this.seqNo = seq;
       this.size = WAL_HEADER_BYTES;
+      await old?.close().catch(() => undefined);
       return seq;
     } finally {
-      this.rotating = false;
-      this.queue.push(...this.held);
-      this.held = [];
+      // Release the appends called before the next rotation was asked for; later ones wait for it.
+      this.holds.shift();
+      const upTo = this.holds.length ? this.holds[0] : this.held.length;
+      this.queue.push(...this.held.splice(0, upTo));
+      this.holds = this.holds.map((n) => n - upTo);
       this.startDrain();
     }
   }
@@ -206,6 +238,7 @@ export class WriteAheadLog {
   /** Waits for appends in flight, then closes the file; later appends reject. */
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.rotations;
     await this.idle();
     this.closed = true;
     await this.handle?.close().catch(() => undefined);
@@ -225,7 +258,7 @@ export class WriteAheadLog {
       // Start on the next microtask so every append issued in the same tick joins the first batch.
       this.draining = Promise.resolve().then(() => this.drain()).finally(() => {
         this.draining = undefined;
-        if (this.queue.length && !this.rotating) this.startDrain();
+        if (this.queue.length) this.startDrain();
       });
     }
   }
@@ -254,7 +287,16 @@ export class WriteAheadLog {
       this.stats.appends += batch.length;
       this.stats.batches += 1;
       this.stats.bytes += data.length;
-      for (const p of batch) p.resolve();
+      for (const p of batch) {
+        try {
+          p.onDurable?.();
+        } catch (err) {
+          // The record is durable and will replay; the caller learns that memory could not follow.
+          p.reject(err as Error);
+          continue;
+        }
+        p.resolve();
+      }
     }
   }
 }

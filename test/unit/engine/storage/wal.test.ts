@@ -198,3 +198,36 @@ test('a log written by a newer format is refused, not truncated', async () => {
   await assert.rejects(WriteAheadLog.open(dir), /written by a newer Loupe \(format 2\); this version reads format 1 — update Loupe/);
   assert.deepEqual(fs.readFileSync(file), buf);
 });
+
+test('a rotation cuts where every earlier append is applied and no later one is', async () => {
+  const dir = scratchDir();
+  const { wal } = await WriteAheadLog.open(dir);
+  const applied: string[] = [];
+  const track = (id: number) => wal.append(insert(id), () => applied.push(`op ${id}`));
+  const before = [track(1), track(2)];
+  const rotated = wal.rotate(() => applied.push('cut'));
+  const after = [track(3), track(4)];
+  await Promise.all([...before, rotated, ...after]);
+  assert.deepEqual(applied, ['op 1', 'op 2', 'cut', 'op 3', 'op 4']);
+  await wal.close();
+  const fresh = await WriteAheadLog.open(dir, { fromSeq: 2, readOnly: true });
+  assert.deepEqual(fresh.ops, [insert(3), insert(4)], 'the ops after the cut are exactly those of the new file');
+});
+
+test('overlapping rotations cut the log at two points, in the order they were asked for', async () => {
+  const dir = scratchDir();
+  const { wal } = await WriteAheadLog.open(dir);
+  const applied: string[] = [];
+  const track = (id: number) => wal.append(insert(id), () => applied.push(`op ${id}`));
+  const writes = [track(1)];
+  const first = wal.rotate(() => applied.push('cut A'));
+  writes.push(track(2));
+  const second = wal.rotate(() => applied.push('cut B'));
+  writes.push(track(3));
+  const [seqA, seqB] = await Promise.all([first, second, ...writes]);
+  assert.deepEqual([seqA, seqB], [2, 3]);
+  assert.deepEqual(applied, ['op 1', 'cut A', 'op 2', 'cut B', 'op 3']);
+  await wal.close();
+  assert.deepEqual((await WriteAheadLog.open(dir, { fromSeq: 2, readOnly: true })).ops, [insert(2), insert(3)]);
+  assert.deepEqual((await WriteAheadLog.open(dir, { fromSeq: 3, readOnly: true })).ops, [insert(3)]);
+});
