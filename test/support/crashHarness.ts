@@ -1,15 +1,22 @@
-// Runs crashWriter.ts in a child, kills it (at a seeded random moment, or at a named crash point
-// via LOUPE_CRASH_AT), reopens the store and checks it against what the child acknowledged:
-// it opens with nothing damaged, every acknowledged write is there with the right content,
-// deleted rows are gone, the one operation in flight is either wholly there or wholly absent,
-// and vector and BM25 search work. Shared by test/unit/engine/crash.test.ts and scripts/crash.ts.
+// Crash runs: a writer does inserts, upserts, deletes, flushes and compactions with several in
+// flight, it is SIGKILLed (at a seeded random moment, or at a named crash point via
+// LOUPE_CRASH_AT), the store is reopened and checked against what the writer saw acknowledged
+// (crashModel.ts): it opens with nothing damaged, every acknowledged write is there with the right
+// content, deleted rows are gone, each operation in flight is wholly there or wholly absent, and
+// vector and BM25 search work. Two writers: `engine` (crashWriter.ts, the Database API in a
+// child) and `serve` (crashServer.ts in a child, driven from here by the Milvus SDK's HttpClient,
+// as a `loupe serve` user would). Shared by test/unit/engine/crash*.test.ts and scripts/crash.ts.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { HttpClient } from '@zilliz/milvus2-sdk-node/dist/milvus/HttpClient';
+import type { HttpCollectionCreateReq } from '@zilliz/milvus2-sdk-node/dist/milvus/types/Http';
 import { Database } from '../../src/engine/database';
-import { CRASH_COLLECTION, type ModelOp, crashStoreOptions, rng, vecOf } from './crashWriter';
+import { type Model, type ModelOp, applyOp, judge } from './crashModel';
+import { OpSource, rng, runConcurrently } from './crashOps';
+import { CRASH_COLLECTION, CRASH_DIM, crashStoreOptions, vecOf } from './crashWriter';
 
 /** The named kill points a run can use (see src/engine/storage/crashPoint.ts). */
 export const CRASH_POINTS = [
@@ -29,6 +36,10 @@ export interface CrashCase {
   /** Crash-and-reopen rounds on the same store (default 2). */
   rounds?: number;
   maxOps?: number;
+  /** Operations in flight at once (default 1). */
+  concurrency?: number;
+  /** Who writes: the engine API in a child (default) or the SDK against a `loupe serve` child. */
+  via?: 'engine' | 'serve';
 }
 
 export interface CrashOutcome {
@@ -36,27 +47,37 @@ export interface CrashOutcome {
   rows: number;
   /** How each round ended: the crash point, 'random kill', or 'finished'. */
   endings: string[];
-  /** Rounds where the operation in flight turned out to be applied. */
+  /** Operations in flight at a kill, and how many of them turned out applied (whole). */
+  inFlight: number;
+  /** Flushes or compactions that started while another was in flight. */
+  overlaps: number;
   inFlightApplied: number;
 }
 
-type Model = Map<number, string>;
-
-function applyOp(model: Model, op: ModelOp): Model {
-  const m = new Map(model);
-  if (op.k === 'insert' || op.k === 'upsert') for (const [pk, tag] of op.rows) m.set(pk, tag);
-  if (op.k === 'delete') for (const pk of op.pks) m.delete(pk);
-  return m;
+interface ChildRun {
+  acked: ModelOp[];
+  pending: ModelOp[];
+  ending: string;
+  /** Flushes or compactions started while another was still in flight. */
+  overlaps: number;
 }
 
-function childScript(): string {
-  return path.join(__dirname, 'crashWriter.js');
+const isCheckpoint = (op: ModelOp): boolean => op.k === 'flush' || op.k === 'compact';
+
+/** Counts a flush or compaction that starts while another is in flight. */
+function overlapsWith(started: Map<number, ModelOp>, op: ModelOp): number {
+  return isCheckpoint(op) && [...started.values()].some(isCheckpoint) ? 1 : 0;
 }
 
-interface ChildRun { acked: ModelOp[]; pending: ModelOp | undefined; ending: string }
+const TOKEN = 'crash-test-token';
 
-function runChild(dir: string, c: CrashCase, round: number, firstPk: number): Promise<ChildRun> {
+function killTimer(c: CrashCase, round: number): number {
   const random = rng(c.seed * 7919 + round);
+  // A named point kills the child itself; the timer is the fallback if it is never reached.
+  return c.crashAt ? 8000 : (c.via === 'serve' ? 150 : 20) + Math.floor(random() * (c.via === 'serve' ? 1500 : 700));
+}
+
+function childEnv(c: CrashCase): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.LOUPE_CRASH_AT;
   delete env.LOUPE_CRASH_SKIP;
@@ -64,37 +85,58 @@ function runChild(dir: string, c: CrashCase, round: number, firstPk: number): Pr
     env.LOUPE_CRASH_AT = c.crashAt;
     env.LOUPE_CRASH_SKIP = String(c.skip ?? 0);
   }
-  const child = spawn(process.execPath, [childScript(), dir, String(c.seed * 100 + round), String(c.maxOps ?? 600), String(firstPk)], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const acked: ModelOp[] = [];
-  let pending: ModelOp | undefined;
+  return env;
+}
+
+/** Reads `<letter> <rest>` lines from a child's stdout. */
+function onLines(child: ChildProcess, each: (line: string) => void): void {
   let buf = '';
-  let stderr = '';
-  let error = '';
-  let timer: NodeJS.Timeout | undefined;
-  let timerFired = false;
-  // A named point kills the child itself; the timer is the fallback if it is never reached.
-  const killAfter = c.crashAt ? 8000 : 20 + Math.floor(random() * 700);
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout!.on('data', (d: Buffer) => {
     buf += d.toString();
     let nl: number;
     while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl);
+      each(buf.slice(0, nl));
       buf = buf.slice(nl + 1);
-      if (line === 'R') timer = setTimeout(() => {
-        timerFired = true;
-        child.kill('SIGKILL');
-      }, killAfter);
-      else if (line.startsWith('T ')) pending = JSON.parse(line.slice(2)) as ModelOp;
-      else if (line === 'A') {
-        acked.push(pending as ModelOp);
-        pending = undefined;
-      } else if (line === 'D') child.kill('SIGKILL');
-      else if (line.startsWith('E ')) error += line.slice(2) + '\n';
     }
+  });
+}
+
+function ending(c: CrashCase, finished: boolean, timerFired: boolean): string {
+  if (finished) return 'finished';
+  if (timerFired) return c.crashAt ? `${c.crashAt} not reached; timer` : 'random kill';
+  return c.crashAt as string;
+}
+
+function runEngineChild(dir: string, c: CrashCase, round: number, firstPk: number): Promise<ChildRun> {
+  const maxOps = c.maxOps ?? 600;
+  const child = spawn(process.execPath, [path.join(__dirname, 'crashWriter.js'), dir, String(c.seed * 100 + round), String(maxOps), String(firstPk), String(c.concurrency ?? 1)], {
+    env: childEnv(c),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const started = new Map<number, ModelOp>();
+  const acked: ModelOp[] = [];
+  let overlaps = 0;
+  let stderr = '';
+  let error = '';
+  let timer: NodeJS.Timeout | undefined;
+  let timerFired = false;
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  onLines(child, (line) => {
+    if (line === 'R') timer = setTimeout(() => {
+      timerFired = true;
+      child.kill('SIGKILL');
+    }, killTimer(c, round));
+    else if (line.startsWith('T ')) {
+      const sp = line.indexOf(' ', 2);
+      const op = JSON.parse(line.slice(sp + 1)) as ModelOp;
+      overlaps += overlapsWith(started, op);
+      started.set(Number(line.slice(2, sp)), op);
+    } else if (line.startsWith('A ')) {
+      const id = Number(line.slice(2));
+      acked.push(started.get(id) as ModelOp);
+      started.delete(id);
+    } else if (line === 'D') child.kill('SIGKILL');
+    else if (line.startsWith('E ')) error += line.slice(2) + '\n';
   });
   return new Promise((resolve, reject) => {
     child.on('exit', (code, signal) => {
@@ -103,14 +145,104 @@ function runChild(dir: string, c: CrashCase, round: number, firstPk: number): Pr
         reject(new Error(`seed ${c.seed}: the writer failed (code ${code}, signal ${signal}): ${error}${stderr}`));
         return;
       }
-      const ending = acked.length >= (c.maxOps ?? 600) ? 'finished' : timerFired ? (c.crashAt ? `${c.crashAt} not reached; timer` : 'random kill') : (c.crashAt as string);
-      resolve({ acked, pending, ending });
+      resolve({ acked, pending: [...started.values()], ending: ending(c, acked.length >= maxOps, timerFired), overlaps });
     });
   });
 }
 
-/** Reopens the store and checks it; returns the contents found. */
-async function verify(dir: string, seed: number, model: Model, pending: ModelOp | undefined): Promise<{ model: Model; applied: boolean }> {
+const SERVE_SCHEMA = {
+  collectionName: CRASH_COLLECTION,
+  schema: {
+    autoId: false,
+    enableDynamicField: false,
+    fields: [
+      { fieldName: 'id', dataType: 'Int64', isPrimary: true },
+      { fieldName: 'tag', dataType: 'VarChar', elementTypeParams: { max_length: 64, enable_analyzer: true } },
+      { fieldName: 'sparse', dataType: 'SparseFloatVector' },
+      { fieldName: 'vec', dataType: 'FloatVector', elementTypeParams: { dim: String(CRASH_DIM) } },
+    ],
+    functions: [{ name: 'bm25', type: 'BM25', inputFieldNames: ['tag'], outputFieldNames: ['sparse'], params: {} }],
+  },
+  indexParams: [
+    { fieldName: 'vec', indexName: 'vec', metricType: 'L2', indexType: 'HNSW', params: { M: 8, efConstruction: 32 } },
+    { fieldName: 'sparse', indexName: 'sparse', metricType: 'BM25', indexType: 'SPARSE_INVERTED_INDEX' },
+  ],
+};
+
+/** One operation through the SDK; a reply with a non-zero code is a failure. */
+async function runSdkOp(client: HttpClient, op: ModelOp): Promise<void> {
+  const collectionName = CRASH_COLLECTION;
+  let reply: { code: number; message?: string };
+  switch (op.k) {
+    case 'insert':
+    case 'upsert': {
+      const data = op.rows.map(([id, tag]) => ({ id, tag, vec: vecOf(tag) }));
+      reply = op.k === 'insert' ? await client.insert({ collectionName, data }) : await client.upsert({ collectionName, data });
+      break;
+    }
+    case 'delete':
+      reply = await client.delete({ collectionName, filter: op.filter ?? `id in [${op.pks.join(',')}]` });
+      break;
+    case 'flush':
+      reply = await client.flushCollection({ collectionName });
+      break;
+    case 'compact':
+      reply = await client.compactCollection({ collectionName });
+      break;
+  }
+  if (reply.code !== 0) throw new Error(`code ${reply.code}: ${reply.message}`);
+}
+
+async function runServeChild(dir: string, c: CrashCase, round: number, firstPk: number): Promise<ChildRun> {
+  const maxOps = c.maxOps ?? 600;
+  const child = spawn(process.execPath, [path.join(__dirname, 'crashServer.js'), dir, TOKEN], { env: childEnv(c), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  let error = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const port = new Promise<number>((resolve) => onLines(child, (line) => {
+    if (line.startsWith('P ')) resolve(Number(line.slice(2)));
+    else if (line.startsWith('E ')) error += line.slice(2) + '\n';
+  }));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const first = await Promise.race([port, exited]);
+  if (typeof first !== 'number') throw new Error(`seed ${c.seed}: the server did not start (code ${first.code}): ${error}${stderr}`);
+  const client = new HttpClient({ endpoint: `http://127.0.0.1:${first}`, token: TOKEN, timeout: 20_000 });
+  if (round === 0) {
+    const created = await client.createCollection(SERVE_SCHEMA as unknown as HttpCollectionCreateReq);
+    if (created.code !== 0) throw new Error(`createCollection: ${JSON.stringify(created)}`);
+  }
+  let timerFired = false;
+  const timer = setTimeout(() => {
+    timerFired = true;
+    child.kill('SIGKILL');
+  }, killTimer(c, round));
+  const started = new Map<number, ModelOp>();
+  const acked: ModelOp[] = [];
+  let overlaps = 0;
+  let failure: Error | undefined;
+  await runConcurrently(new OpSource(rng(c.seed * 100 + round), firstPk), maxOps, c.concurrency ?? 4, (op) => runSdkOp(client, op),
+    (id, op) => {
+      overlaps += overlapsWith(started, op);
+      started.set(id, op);
+    },
+    (id) => {
+      acked.push(started.get(id) as ModelOp);
+      started.delete(id);
+    }).catch((err: Error) => (failure = err));
+  // A request that failed because the server died is the kill; one that failed while it lives is a bug.
+  const alive = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 3000))]);
+  if (!alive) failure = undefined;
+  child.kill('SIGKILL');
+  const { code, signal } = await exited;
+  clearTimeout(timer);
+  if (failure || error || (signal !== 'SIGKILL' && code !== 0)) {
+    throw new Error(`seed ${c.seed}: the server or its client failed (code ${code}, signal ${signal}): ${failure?.message ?? ''}${error}${stderr}`);
+  }
+  return { acked, pending: [...started.values()], ending: ending(c, acked.length >= maxOps, timerFired), overlaps };
+}
+
+/** Reopens the store, checks it against the model and returns what it holds. */
+async function verify(dir: string, seed: number, model: Model, pending: ModelOp[]): Promise<{ model: Model; applied: number }> {
   const db = await Database.open(dir, crashStoreOptions);
   try {
     const fail = (msg: string): never => {
@@ -119,7 +251,7 @@ async function verify(dir: string, seed: number, model: Model, pending: ModelOp 
     const report = db.openReports()[CRASH_COLLECTION];
     if (report && report.damaged.length) fail(`damaged after a crash: ${JSON.stringify(report.damaged)}`);
     if (!db.hasCollection(CRASH_COLLECTION)) {
-      if (model.size === 0) return { model, applied: false };
+      if (model.size === 0) return { model, applied: 0 };
       fail('the collection is gone');
     }
     const c = db.collection(CRASH_COLLECTION);
@@ -133,18 +265,13 @@ async function verify(dir: string, seed: number, model: Model, pending: ModelOp 
       const got = r.vec as number[];
       if (got.some((v, j) => v !== want[j])) fail(`row ${pk}: vector does not match its tag`);
     }
-    const same = (a: Model, b: Model): boolean => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
-    const withPending = pending ? applyOp(model, pending) : model;
-    let applied = false;
-    if (same(found, model)) applied = false;
-    else if (same(found, withPending)) applied = true;
-    else {
-      const missing = [...model].filter(([k, v]) => found.get(k) !== v).slice(0, 5);
-      const extra = [...found].filter(([k, v]) => model.get(k) !== v).slice(0, 5);
-      fail(`contents differ from the acknowledged writes (in flight: ${JSON.stringify(pending)}); ` +
-        `expected ${model.size} rows, found ${found.size}; wrong or missing: ${JSON.stringify(missing)}; unexpected: ${JSON.stringify(extra)}`);
+    let judged: { model: Model; applied: number };
+    try {
+      judged = judge(found, model, pending);
+    } catch (err) {
+      return fail((err as Error).message);
     }
-    const now = applied ? withPending : model;
+    const now = judged.model;
     if (now.size > 0) {
       const [pk, tag] = [...now][Math.floor(now.size / 2)];
       const [hits] = await c.search({ data: [vecOf(tag)], annsField: 'vec', limit: 3, outputFields: ['tag'] });
@@ -153,7 +280,7 @@ async function verify(dir: string, seed: number, model: Model, pending: ModelOp 
       const [text] = await c.search({ data: [word], annsField: 'sparse', limit: 5, outputFields: ['tag'] });
       if (!text.length || text.some((h) => !(h.entity.tag as string).split(' ').includes(word))) fail(`BM25 search for "${word}" found ${JSON.stringify(text)}`);
     }
-    return { model: now, applied };
+    return judged;
   } finally {
     await db.close();
   }
@@ -163,15 +290,18 @@ export async function runCrashCase(c: CrashCase): Promise<CrashOutcome> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-crash-'));
   try {
     let model: Model = new Map();
-    const out: CrashOutcome = { acked: 0, rows: 0, endings: [], inFlightApplied: 0 };
+    const out: CrashOutcome = { acked: 0, rows: 0, endings: [], inFlight: 0, inFlightApplied: 0, overlaps: 0 };
     for (let round = 0; round < (c.rounds ?? 2); round++) {
-      const run = await runChild(dir, c, round, round * 1_000_000 + 1);
+      const firstPk = round * 1_000_000 + 1;
+      const run = c.via === 'serve' ? await runServeChild(dir, c, round, firstPk) : await runEngineChild(dir, c, round, firstPk);
       for (const op of run.acked) model = applyOp(model, op);
       const v = await verify(dir, c.seed, model, run.pending);
       model = v.model;
       out.acked += run.acked.length;
       out.endings.push(run.ending);
-      if (v.applied) out.inFlightApplied++;
+      out.inFlight += run.pending.filter((op) => !isCheckpoint(op)).length;
+      out.overlaps += run.overlaps;
+      out.inFlightApplied += v.applied;
     }
     out.rows = model.size;
     return out;

@@ -1,13 +1,17 @@
 // Child process for crash tests: opens a Database in argv[2] and, driven by the seed in argv[3],
-// loops over inserts, upserts, deletes, flushes and compactions on one collection (HNSW index and
-// a BM25 function field). Before each operation it prints `T <op json>` and after the operation
-// is acknowledged `A`; stdout is a pipe, and pipe writes are synchronous on Linux, so every line
-// printed before a SIGKILL reaches the parent. The parent (crashHarness.ts) kills it at a random
-// moment or it kills itself at LOUPE_CRASH_AT (see src/engine/storage/crashPoint.ts).
-// Run: node crashWriter.js <dir> <seed> <maxOps> <firstPk>
+// runs inserts, upserts, deletes (by id and by filter), flushes and compactions on one collection
+// (HNSW index and a BM25 function field), up to argv[6] of them in flight at once (crashOps.ts).
+// Before each operation it prints `T <id> <op json>` and after it is acknowledged `A <id>`; stdout
+// is a pipe, and pipe writes are synchronous on Linux, so every line printed before a SIGKILL
+// reaches the parent. The parent (crashHarness.ts) kills it at a random moment or it kills itself
+// at LOUPE_CRASH_AT (see src/engine/storage/crashPoint.ts).
+// Run: node crashWriter.js <dir> <seed> <maxOps> <firstPk> <concurrency>
 
 import { Database } from '../../src/engine/database';
+import type { Collection } from '../../src/engine/collection';
 import type { CollectionSchema } from '../../src/engine/schema/types';
+import type { ModelOp } from './crashModel';
+import { OpSource, rng, runConcurrently } from './crashOps';
 
 export const CRASH_DIM = 8;
 export const CRASH_COLLECTION = 'crash';
@@ -25,12 +29,6 @@ export const crashSchema: CollectionSchema = {
 /** Small segments (about 150 rows) so a run seals, flushes and compacts many times. */
 export const crashStoreOptions = { flushIntervalMs: 0, sealBytes: 96 * 150, smallSegmentRows: 300 };
 
-/** What an operation does to the expected contents, as the parent replays it. */
-export type ModelOp =
-  | { k: 'insert' | 'upsert'; rows: Array<[number, string]> }
-  | { k: 'delete'; pks: number[] }
-  | { k: 'flush' | 'compact' };
-
 /** A row's vector follows from its tag, so checking the tag and the vector checks both. */
 export function vecOf(tag: string): number[] {
   let h = 2166136261;
@@ -38,79 +36,45 @@ export function vecOf(tag: string): number[] {
   return Array.from({ length: CRASH_DIM }, (_, j) => Math.fround(Math.sin(h * 0.001 + j * 1.7)));
 }
 
-/** mulberry32: small, seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+export { rng };
+
+/** One operation through the engine API. */
+function runOp(c: Collection, op: ModelOp): Promise<unknown> {
+  switch (op.k) {
+    case 'insert':
+    case 'upsert': {
+      const data = op.rows.map(([id, tag]) => ({ id, tag, vec: vecOf(tag) }));
+      return op.k === 'insert' ? c.insert(data) : c.upsert(data);
+    }
+    case 'delete':
+      return c.delete(op.filter ? { filter: op.filter } : { ids: op.pks });
+    case 'flush':
+      return c.flush();
+    case 'compact':
+      return c.compact();
+  }
 }
 
-async function main(dir: string, seed: number, maxOps: number, firstPk: number): Promise<void> {
-  const random = rng(seed);
+async function main(dir: string, seed: number, maxOps: number, firstPk: number, concurrency: number): Promise<void> {
   const db = await Database.open(dir, crashStoreOptions);
   const c = db.hasCollection(CRASH_COLLECTION)
     ? db.collection(CRASH_COLLECTION)
     : await db.createCollection(CRASH_COLLECTION, crashSchema, {
         indexes: [{ fieldName: 'vec', indexType: 'HNSW', metricType: 'L2', params: { M: 8, efConstruction: 32 } }],
       });
-  const live: number[] = [];
-  let nextPk = firstPk;
   const say = (line: string): void => void process.stdout.write(line + '\n');
   say('R');
-  for (let n = 0; n < maxOps; n++) {
-    const r = random();
-    const pick = (): number => live[Math.floor(random() * live.length)];
-    let op: ModelOp;
-    if (r < 0.5 || live.length < 5) {
-      const rows = Array.from({ length: 1 + Math.floor(random() * 30) }, (): [number, string] => [nextPk++, `t${n} w${Math.floor(random() * 50)}`]);
-      op = { k: 'insert', rows };
-    } else if (r < 0.7) {
-      const pks = [...new Set(Array.from({ length: 1 + Math.floor(random() * 5) }, pick))];
-      op = { k: 'upsert', rows: pks.map((pk): [number, string] => [pk, `u${n} w${Math.floor(random() * 50)}`]) };
-    } else if (r < 0.88) {
-      op = { k: 'delete', pks: [...new Set(Array.from({ length: 1 + Math.floor(random() * 8) }, pick))] };
-    } else if (r < 0.97) {
-      op = { k: 'flush' };
-    } else {
-      op = { k: 'compact' };
-    }
-    say('T ' + JSON.stringify(op));
-    switch (op.k) {
-      case 'insert':
-      case 'upsert': {
-        const data = op.rows.map(([id, tag]) => ({ id, tag, vec: vecOf(tag) }));
-        await (op.k === 'insert' ? c.insert(data) : c.upsert(data));
-        if (op.k === 'insert') live.push(...op.rows.map(([pk]) => pk));
-        break;
-      }
-      case 'delete': {
-        await c.delete({ ids: op.pks });
-        const gone = new Set(op.pks);
-        for (let i = live.length - 1; i >= 0; i--) if (gone.has(live[i])) live.splice(i, 1);
-        break;
-      }
-      case 'flush':
-        await c.flush();
-        break;
-      case 'compact':
-        await c.compact();
-        break;
-    }
-    say('A');
-  }
+  await runConcurrently(new OpSource(rng(seed), firstPk), maxOps, concurrency, async (op) => void (await runOp(c, op)),
+    (id, op) => say(`T ${id} ${JSON.stringify(op)}`), (id) => say(`A ${id}`));
   say('D');
   // Stay alive until killed: the parent decides when the crash happens.
   setInterval(() => undefined, 1 << 30);
 }
 
 if (require.main === module) {
-  main(process.argv[2], Number(process.argv[3]), Number(process.argv[4] ?? 1000), Number(process.argv[5] ?? 1)).catch((err: Error) => {
-    process.stdout.write(`E ${err.stack ?? err.message}\n`);
+  const [dir, seed, maxOps, firstPk, concurrency] = process.argv.slice(2);
+  main(dir, Number(seed), Number(maxOps ?? 1000), Number(firstPk ?? 1), Number(concurrency ?? 1)).catch((err: Error) => {
+    process.stdout.write(`E ${(err.stack ?? err.message).replace(/\n/g, ' | ')}\n`);
     process.exit(3);
   });
 }
