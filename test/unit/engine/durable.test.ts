@@ -134,3 +134,31 @@ test('a store written by a newer format is refused with a clear message', async 
   await fs.writeFile(file, JSON.stringify(m));
   await assert.rejects(Database.open(dir, quiet), /newer/);
 });
+
+test('two inserts of one primary key in flight together: one is stored, the other refused, and a reopen agrees', async () => {
+  const dir = await tempDir();
+  const manual: CollectionSchema = {
+    fields: [
+      { name: 'id', dataType: 'Int64', isPrimary: true },
+      { name: 'path', dataType: 'VarChar', maxLength: 200 },
+      { name: 'vec', dataType: 'FloatVector', dim: DIM },
+    ],
+  };
+  let db = await Database.open(dir, quiet);
+  const c = await db.createCollection('pk', manual, { indexes: [HNSW] });
+  // Neither insert has reached the log when the second starts: the check must see the first.
+  const [a, b] = await Promise.allSettled([
+    c.insert([{ id: 7, path: 'first.ts', vec: vec(1) }]),
+    c.insert([{ id: 7, path: 'second.ts', vec: vec(2) }, { id: 8, path: 'other.ts', vec: vec(3) }]),
+  ]);
+  assert.equal(a.status, 'fulfilled');
+  assert.equal(b.status, 'rejected');
+  assert.match(String((b as PromiseRejectedResult).reason), /row 0: primary key 7 already exists; use upsert/);
+  assert.deepEqual(await c.get([7, 8], ['path']), [{ id: 7, path: 'first.ts' }], 'the refused batch stored nothing, not even its other row');
+  // Once the first insert is durable the key is taken as before; after it fails, a retry may use it.
+  await assert.rejects(c.insert([{ id: 7, path: 'third.ts', vec: vec(4) }]), /primary key 7 already exists/);
+  await (db as unknown as { lock: { release(): Promise<void> } }).lock.release();
+  db = await Database.open(dir, quiet);
+  assert.deepEqual(await db.collection('pk').query({ filter: 'id >= 0', outputFields: ['path'] }), [{ id: 7, path: 'first.ts' }]);
+  await db.close();
+});
