@@ -193,7 +193,7 @@ async function runSdkOp(client: HttpClient, op: ModelOp): Promise<void> {
   if (reply.code !== 0) throw new Error(`code ${reply.code}: ${reply.message}`);
 }
 
-async function runServeChild(dir: string, c: CrashCase, round: number, firstPk: number): Promise<ChildRun> {
+async function runServeChild(dir: string, c: CrashCase, round: number, firstPk: number, model: Model): Promise<ChildRun> {
   const maxOps = c.maxOps ?? 600;
   const child = spawn(process.execPath, [path.join(__dirname, 'crashServer.js'), dir, TOKEN], { env: childEnv(c), stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
@@ -207,9 +207,21 @@ async function runServeChild(dir: string, c: CrashCase, round: number, firstPk: 
   const first = await Promise.race([port, exited]);
   if (typeof first !== 'number') throw new Error(`seed ${c.seed}: the server did not start (code ${first.code}): ${error}${stderr}`);
   const client = new HttpClient({ endpoint: `http://127.0.0.1:${first}`, token: TOKEN, timeout: 20_000 });
-  if (round === 0) {
-    const created = await client.createCollection(SERVE_SCHEMA as unknown as HttpCollectionCreateReq);
-    if (created.code !== 0) throw new Error(`createCollection: ${JSON.stringify(created)}`);
+  // Created on the first round, or on a later one when a kill stopped its creation (a named point
+  // such as flush:after-manifest can be reached by createCollection itself).
+  if (model.size === 0) {
+    const serverDied = (): Promise<boolean> => Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
+    try {
+      const has = await client.hasCollection({ collectionName: CRASH_COLLECTION, dbName: 'default' });
+      if (has.code !== 0) throw new Error(`hasCollection: ${JSON.stringify(has)}`);
+      if (!(has.data as { has: boolean }).has) {
+        const created = await client.createCollection(SERVE_SCHEMA as unknown as HttpCollectionCreateReq);
+        if (created.code !== 0) throw new Error(`createCollection: ${JSON.stringify(created)}`);
+      }
+    } catch (err) {
+      if (!(await serverDied())) throw err;
+      return { acked: [], pending: [], ending: `${c.crashAt ?? 'kill'} while creating the collection`, overlaps: 0 };
+    }
   }
   let timerFired = false;
   const timer = setTimeout(() => {
@@ -293,7 +305,7 @@ export async function runCrashCase(c: CrashCase): Promise<CrashOutcome> {
     const out: CrashOutcome = { acked: 0, rows: 0, endings: [], inFlight: 0, inFlightApplied: 0, overlaps: 0 };
     for (let round = 0; round < (c.rounds ?? 2); round++) {
       const firstPk = round * 1_000_000 + 1;
-      const run = c.via === 'serve' ? await runServeChild(dir, c, round, firstPk) : await runEngineChild(dir, c, round, firstPk);
+      const run = c.via === 'serve' ? await runServeChild(dir, c, round, firstPk, model) : await runEngineChild(dir, c, round, firstPk);
       for (const op of run.acked) model = applyOp(model, op);
       const v = await verify(dir, c.seed, model, run.pending);
       model = v.model;
