@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { backupDatabase, restoreDatabase } from '../engine/backup';
 import { Database } from '../engine/database';
+import { startGrpcServer } from '../engine/grpc/server';
 import { startRestServer } from '../engine/rest/server';
 import type { HitsResult, SearchMode } from '../protocol/requests';
 import { databaseDir, readIndexState } from '../server/indexer/indexState';
@@ -25,7 +26,7 @@ const USAGE = `usage:
   loupe search <folder> "<query>" [--limit N] [--filter EXPR] [--mode hybrid|dense|text] [--json] [BACKEND]
   loupe search-image <folder> (--text "..." | --image FILE) [--limit N] [--json] [BACKEND]
   loupe status <folder> [--data DIR]
-  loupe serve --data DIR [--port N] [--host H] [--token T]
+  loupe serve --data DIR [--port N] [--grpc-port N|off] [--host H] [--token T]
   loupe backup --data DIR --out FILE
   loupe restore --from FILE --data DIR      (DIR must be new or empty)
   loupe lsp --stdio
@@ -62,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
     case 'status':
       return statusCommand(parseArgs(rest, { data: V }));
     case 'serve':
-      return serveCommand(parseArgs(rest, { data: V, port: V, host: V, token: V }));
+      return serveCommand(parseArgs(rest, { data: V, port: V, 'grpc-port': V, host: V, token: V }));
     case 'backup':
       return backupCommand(parseArgs(rest, { data: V, out: V }));
     case 'restore':
@@ -174,8 +175,13 @@ async function serveCommand(args: ParsedArgs): Promise<number> {
   const host = option(args, 'host') ?? '127.0.0.1';
   const token = option(args, 'token') ?? process.env.LOUPE_TOKEN ?? randomBytes(18).toString('base64url');
   const db = await Database.open(dir, { onWarning: (w) => note(`loupe: ${w}`) });
+  // gRPC on its own port (REST keeps Milvus's 19530); `--port 0` picks free ports for both.
+  const grpcOff = option(args, 'grpc-port') === 'off';
+  const grpcPort = grpcOff ? undefined : (intOption(args, 'grpc-port', 0, 65535) ?? (port === 0 ? 0 : 19531));
   const server = await startRestServer({ db, host, port, token });
+  const grpcServer = grpcPort === undefined ? undefined : await startGrpcServer({ db, host, port: grpcPort, token, log: (l) => note(`loupe: ${l}`) });
   out(`Milvus REST API on ${server.url} (database ${dir})`);
+  if (grpcServer) out(`Milvus gRPC API on ${grpcServer.address}`);
   if (!option(args, 'token') && !process.env.LOUPE_TOKEN) out(`token: ${token}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -183,6 +189,7 @@ async function serveCommand(args: ParsedArgs): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await server.close();
+  await grpcServer?.close();
   await db.close();
   return 0;
 }
