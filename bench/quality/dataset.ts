@@ -98,21 +98,32 @@ export function checkoutFromMirror(spec: RepoSpec, mirrors: string, reposDir: st
   const slug = spec.url.replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, '');
   const gitDir = path.join(mirrors, slug.replace('/', '+'), 'repo');
   if (!fs.existsSync(gitDir)) return `no mirror at ${gitDir}`;
-  const git = (...args: string[]) => execFileSync('git', ['--git-dir', gitDir, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const git = (...args: string[]) => execFileSync('git', ['--git-dir', gitDir, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
   let revision = spec.revision;
   let pinned = true;
   try {
     git('cat-file', '-e', `${revision}^{commit}`);
   } catch {
-    revision = git('rev-parse', 'HEAD').trim();
+    // The newest commit of any branch that has the benchmark root (the default branch may have moved it).
+    revision = git('log', '-1', '--all', '--format=%H', ...(spec.benchmark_root ? ['--', spec.benchmark_root] : [])).trim();
+    if (!revision) return `the mirror has neither ${spec.revision} nor any commit with ${spec.benchmark_root}`;
     pinned = false;
   }
   const into = path.join(reposDir, spec.name);
   fs.rmSync(into, { recursive: true, force: true });
   fs.mkdirSync(into, { recursive: true });
   const tar = path.join(reposDir, `.${spec.name}.tar`);
-  execFileSync('git', ['--git-dir', gitDir, 'archive', '--format=tar', '-o', tar, revision, ...(spec.benchmark_root ? [spec.benchmark_root] : [])]);
-  execFileSync('tar', ['-xf', tar, '-C', into]);
+  try {
+    git('archive', '--format=tar', '-o', tar, revision, ...(spec.benchmark_root ? [spec.benchmark_root] : []));
+  } catch (err) {
+    // A snapshot may list its largest files without their contents; what did arrive is kept.
+    if (!fs.existsSync(tar)) return `git archive ${revision} failed: ${(err as Error).message.split('\n')[0]}`;
+  }
+  try {
+    execFileSync('tar', ['-xf', tar, '-C', into], { stdio: 'ignore' });
+  } catch {
+    // A truncated archive (see above) still extracts up to the missing file.
+  }
   fs.rmSync(tar);
   const info = { revision, pinned };
   fs.writeFileSync(checkoutInfoFile(reposDir, spec.name), JSON.stringify(info));
