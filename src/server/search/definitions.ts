@@ -24,7 +24,9 @@ function definitionPattern(name: string): RegExp {
     const qualified = String.raw`(?:[\w$]+(?:\.|::))*`;
     const byKeyword = String.raw`(?:^|\s)(?:${KEYWORD_ALT})\s+${qualified}${n}(?=[\s<({:\[;=,]|$)`;
     const assigned = String.raw`^[ \t]*(?:export\s+)?(?:(?:const|let|var|val|local|static|final|public|private)\s+)*${n}\s*(?::[^=\n]*)?(?::=|=(?!=)|::)`;
-    re = new RegExp(`${byKeyword}|${assigned}`, 'm');
+    // Shell and friends: `name() {`.
+    const shellFunction = String.raw`^[ \t]*${n}[ \t]*\(\)`;
+    re = new RegExp(`${byKeyword}|${assigned}|${shellFunction}`, 'm');
     if (cache.size > 512) cache.clear();
     cache.set(name, re);
   }

@@ -18,6 +18,8 @@ const TYPE_STUB = /\.d\.ts$|\.pyi$/;
 /** Files that only re-export or describe a package. */
 const BARREL = new Set(['__init__.py', 'package-info.java', 'index.d.ts', 'mod.ts']);
 const DOC_LANGUAGES = new Set(['markdown', 'plaintext', 'restructuredtext', 'asciidoc']);
+/** Settings and data files: they name everything and implement nothing. */
+const DATA_LANGUAGES = new Set(['json', 'jsonc', 'yaml', 'toml', 'xml', 'ini', 'properties', 'csv']);
 
 const STRONG = 0.3;
 const MODERATE = 0.5;
@@ -34,8 +36,9 @@ export function pathPrior(relPath: string, language: string, q: QueryAnalysis): 
   if (COMPAT.test(relPath)) p *= STRONG;
   if (TYPE_STUB.test(relPath)) p *= MILD;
   if (BARREL.has(path.posix.basename(relPath))) p *= MODERATE;
-  // Docs explain code but are not it: below code for an identifier, a little below for prose.
-  if (DOC_LANGUAGES.has(language) && !q.asksFor.has('doc')) p *= q.identifier ? MODERATE : MILD;
+  // Docs explain code but are not it: well below code for an identifier, below it for prose.
+  if (DOC_LANGUAGES.has(language) && !q.asksFor.has('doc')) p *= q.identifier ? STRONG : MODERATE;
+  if (DATA_LANGUAGES.has(language)) p *= MODERATE;
   return p;
 }
 

@@ -35,7 +35,7 @@ export interface RankRequest {
 }
 
 /** Candidates per channel: deep enough for a boost to lift the answer from below BM25's first page. */
-const CANDIDATES = 100;
+const CANDIDATES = 200;
 /** Rows the name lookup may bring (a file named after the symbol has many chunks). */
 const NAMED_ROWS = 300;
 /** RRF's k (Milvus's default). */
@@ -47,8 +47,8 @@ const DEFINITION_BOOST = 3;
 const EMBEDDED_DEFINITION_BOOST = 1.5;
 /** A definition in a file named after it (Client in Client.php) is the one people mean. */
 const NAMED_FILE_FACTOR = 1.5;
-const PATH_BOOST = 1;
-const FILE_COHERENCE_BOOST = 0.2;
+const PATH_BOOST = 1.5;
+const FILE_COHERENCE_BOOST = 0.5;
 /** Each further chunk of a file already selected is worth this much of the one before. */
 const SATURATION = 0.5;
 
