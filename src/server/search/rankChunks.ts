@@ -47,7 +47,7 @@ const DEFINITION_BOOST = 3;
 const EMBEDDED_DEFINITION_BOOST = 1.5;
 /** A definition in a file named after it (Client in Client.php) is the one people mean. */
 const NAMED_FILE_FACTOR = 1.5;
-const PATH_BOOST = 1.5;
+const PATH_BOOST = 2.5;
 const FILE_COHERENCE_BOOST = 0.5;
 /** Each further chunk of a file already selected is worth this much of the one before. */
 const SATURATION = 0.5;
@@ -118,35 +118,38 @@ function boost(pool: Map<string, Candidate>, named: StoreHit[], q: QueryAnalysis
     }
   }
   if (q.keywords.length) {
-    const cache = new Map<string, number>();
+    // Which keywords each candidate file's name or folder spells; a keyword most files spell
+    // (the project's own name in every path) says little and weighs less, as IDF would have it.
+    const matched = new Map<string, boolean[]>();
     for (const c of pool.values()) {
       const p = String(c.hit.row[F.path]);
-      let ratio = cache.get(p);
-      if (ratio === undefined) {
-        ratio = pathMatchRatio(p, q.keywords);
-        cache.set(p, ratio);
-      }
+      if (!matched.has(p)) matched.set(p, pathMatches(p, q.keywords));
+    }
+    const files = matched.size;
+    const weights = q.keywords.map((_, k) => {
+      let df = 0;
+      for (const m of matched.values()) if (m[k]) df++;
+      return Math.log(1 + files / Math.max(1, df));
+    });
+    const total = weights.reduce((a, b) => a + b, 0);
+    for (const c of pool.values()) {
+      const m = matched.get(String(c.hit.row[F.path])) as boolean[];
+      const ratio = total > 0 ? m.reduce((sum, hit, k) => sum + (hit ? weights[k] : 0), 0) / total : 0;
       if (ratio >= 0.1) c.score += PATH_BOOST * ratio;
     }
   }
 }
 
-/** The share of the query's keywords the file name or its folder spells (prefixes of 3+ letters count). */
-function pathMatchRatio(relPath: string, keywords: readonly string[]): number {
+/** Which of the query's keywords the file name or its folder spells (prefixes of 3+ letters count). */
+function pathMatches(relPath: string, keywords: readonly string[]): boolean[] {
   const { stem, parent } = pathWords(relPath);
-  const parts = new Set([stem, parent, ...splitIdentifier(stem), ...splitIdentifier(parent)].map((s) => s.toLowerCase()).filter(Boolean));
-  let n = 0;
-  for (const k of keywords) {
-    if (parts.has(k)) n++;
-    else for (const p of parts) {
+  const parts = [...new Set([stem, parent, ...splitIdentifier(stem), ...splitIdentifier(parent)].map((s) => s.toLowerCase()).filter(Boolean))];
+  return keywords.map((k) =>
+    parts.some((p) => {
       const [short, long] = k.length <= p.length ? [k, p] : [p, k];
-      if (short.length >= 3 && long.startsWith(short)) {
-        n++;
-        break;
-      }
-    }
-  }
-  return n / keywords.length;
+      return p === k || (short.length >= 3 && long.startsWith(short));
+    }),
+  );
 }
 
 /** "http_client" or "clients" matches the name "client" / "HttpClient". */
