@@ -1,6 +1,7 @@
 // Does a chunk define a name, rather than use it? The chunker's symbol says so for functions,
 // methods and classes; the text says so for what the grammar does not name (a module-level
-// `g = LocalProxy(...)`, `defmodule Phoenix.Router`, a `typedef`, a type alias).
+// `g = LocalProxy(...)`, `defmodule Phoenix.Router`, a `typedef`, a type alias). Rust's
+// `impl Trait for T` implements a trait rather than defining it, so `impl` is not a keyword here.
 
 import { F } from '../indexer/chunkSchema';
 import type { Row } from '../../engine/schema/types';
@@ -8,7 +9,7 @@ import type { Row } from '../../engine/schema/types';
 /** Words that introduce a definition in the common languages (case-sensitive on purpose). */
 const KEYWORDS = [
   'class', 'module', 'defmodule', 'def', 'defp', 'defmacro', 'interface', 'struct', 'enum', 'trait', 'type', 'func',
-  'function', 'object', 'fn', 'fun', 'impl', 'namespace', 'protocol', 'record', 'typedef', 'union', 'data', 'newtype',
+  'function', 'object', 'fn', 'fun', 'namespace', 'protocol', 'record', 'typedef', 'union', 'data', 'newtype',
   'extension', 'actor', 'macro_rules!', 'local function', 'pub fn', 'pub struct', 'pub enum', 'pub trait', 'pub type',
 ];
 const KEYWORD_ALT = KEYWORDS.map((k) => k.replace(/[!]/g, '\\$&')).join('|');
