@@ -48,7 +48,10 @@ export function analyzeQuery(query: string): QueryAnalysis {
   const lower = words.map((w) => w.toLowerCase());
   const asksFor = new Set<QueryAnalysis['asksFor'] extends Set<infer T> ? T : never>();
   for (const w of lower) for (const [re, what] of ASKS) if (re.test(w)) asksFor.add(what);
-  const symbolNames = identifier ? [...new Set([trimmed.split(QUALIFIER).pop() as string, trimmed])] : [];
+  const last = trimmed.split(QUALIFIER).pop() as string;
+  // A name typed all in lowercase may mean the capitalised class ("view" → View).
+  const capitalised = /^\p{Ll}+$/u.test(last) ? [last[0].toUpperCase() + last.slice(1)] : [];
+  const symbolNames = identifier ? [...new Set([last, trimmed, ...capitalised])] : [];
   const embeddedSymbols = identifier ? [] : [...new Set(words.filter((w) => CODE_NAME.test(w)))];
   const content = lower.filter((w) => !STOP_WORDS.has(w));
   const keywords = [...new Set(content.flatMap((w) => [w, ...splitIdentifier(w)]).filter((w) => w.length >= 3))];
