@@ -118,32 +118,46 @@ function boost(pool: Map<string, Candidate>, named: StoreHit[], q: QueryAnalysis
     }
   }
   if (q.keywords.length) {
-    // Which keywords each candidate file's name or folder spells; a keyword most files spell
-    // (the project's own name in every path) says little and weighs less, as IDF would have it.
-    const matched = new Map<string, boolean[]>();
-    for (const c of pool.values()) {
-      const p = String(c.hit.row[F.path]);
-      if (!matched.has(p)) matched.set(p, pathMatches(p, q.keywords));
-    }
-    const files = matched.size;
-    const weights = q.keywords.map((_, k) => {
-      let df = 0;
-      for (const m of matched.values()) if (m[k]) df++;
-      return Math.log(1 + files / Math.max(1, df));
-    });
-    const total = weights.reduce((a, b) => a + b, 0);
-    for (const c of pool.values()) {
-      const m = matched.get(String(c.hit.row[F.path])) as boolean[];
-      const ratio = total > 0 ? m.reduce((sum, hit, k) => sum + (hit ? weights[k] : 0), 0) / total : 0;
-      if (ratio >= 0.1) c.score += PATH_BOOST * ratio;
-    }
+    // Files whose name or folder spells the query's words. (The same boost on a chunk's symbol
+    // for prose queries measured no better on the dev split, so symbols count via definitions.)
+    fieldBoost(pool, q.keywords, (row) => String(row[F.path]), pathParts, PATH_BOOST);
   }
 }
 
-/** Which of the query's keywords the file name or its folder spells (prefixes of 3+ letters count). */
-function pathMatches(relPath: string, keywords: readonly string[]): boolean[] {
+/**
+ * Adds `weight × share of keywords the field spells` to each candidate. A keyword most
+ * candidates' fields spell (the project's own name in every path) says little and weighs less,
+ * as IDF would have it (over the candidates, which is what the page is chosen from).
+ */
+function fieldBoost(pool: Map<string, Candidate>, keywords: readonly string[], field: (row: Row) => string, parts: (value: string) => string[], weight: number): void {
+  const matched = new Map<string, boolean[]>();
+  for (const c of pool.values()) {
+    const v = field(c.hit.row);
+    if (!matched.has(v)) matched.set(v, spelled(parts(v), keywords));
+  }
+  const n = matched.size;
+  const weights = keywords.map((_, k) => {
+    let df = 0;
+    for (const m of matched.values()) if (m[k]) df++;
+    return Math.log(1 + n / Math.max(1, df));
+  });
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total <= 0) return;
+  for (const c of pool.values()) {
+    const m = matched.get(field(c.hit.row)) as boolean[];
+    const share = m.reduce((sum, hit, k) => sum + (hit ? weights[k] : 0), 0) / total;
+    if (share >= 0.1) c.score += weight * share;
+  }
+}
+
+/** The file name and its folder, whole and split into words. */
+function pathParts(relPath: string): string[] {
   const { stem, parent } = pathWords(relPath);
-  const parts = [...new Set([stem, parent, ...splitIdentifier(stem), ...splitIdentifier(parent)].map((s) => s.toLowerCase()).filter(Boolean))];
+  return [...new Set([stem, parent, ...splitIdentifier(stem), ...splitIdentifier(parent)].map((s) => s.toLowerCase()).filter(Boolean))];
+}
+
+/** Which keywords the parts spell: equal, or one a prefix of the other from 3 letters on. */
+function spelled(parts: readonly string[], keywords: readonly string[]): boolean[] {
   return keywords.map((k) =>
     parts.some((p) => {
       const [short, long] = k.length <= p.length ? [k, p] : [p, k];
