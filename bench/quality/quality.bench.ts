@@ -5,8 +5,10 @@
 //
 //   npm run bench:quality -- --repos DIR [--mirrors /work/.mirror] [--split dev|test|all]
 //        [--only a,b] [--mode text|hybrid|semantic] [--model-path DIR --text-model ID]
-//        [--misses FILE] [--dry-run]
+//        [--misses FILE] [--baseline] [--dry-run]
 //
+// --baseline also runs, in the same process on the same index, the ranking Loupe had before its
+// ranking stack (the store's BM25 top 10 for the query as typed), for NDCG and latency side by side.
 // --mirrors checks out missing repositories from bare git mirrors (github owner+name/repo);
 // the pinned revision where the mirror has it, else its newest commit (reported as unpinned).
 // Appends a dated section to bench/RESULTS.md unless --dry-run; the published per-repo results
@@ -17,7 +19,10 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { SearchMode } from '../../src/protocol/requests';
 import { IndexModels, type ModelSettings } from '../../src/server/indexer/models';
+import { F } from '../../src/server/indexer/chunkSchema';
 import { WorkspaceIndex } from '../../src/server/indexer/workspaceIndex';
+import { openStore } from '../../src/server/store/openStore';
+import type { VectorStore } from '../../src/server/store/vectorStore';
 import { appendToSection } from '../results';
 import { repoRoot } from '../repoRoot';
 import { checkoutFromMirror, dataDir, inSplit, loadRepos, loadTasks, readCheckout, type Category, type RepoSpec, type Split } from './dataset';
@@ -36,7 +41,15 @@ interface Options {
   mode: SearchMode;
   models?: ModelSettings;
   misses?: string;
+  baseline: boolean;
   dryRun: boolean;
+}
+
+/** NDCG and latency of one ranking over a repository's queries. */
+interface Scored {
+  ndcg: number;
+  byCategory: Partial<Record<Category, number>>;
+  latencies: number[];
 }
 
 interface RepoResult {
@@ -50,6 +63,8 @@ interface RepoResult {
   byCategory: Partial<Record<Category, number>>;
   latencies: number[];
   queries: number;
+  /** The pre-stack ranking on the same index (with --baseline). */
+  plain?: Scored;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -78,6 +93,7 @@ function parseOptions(argv: string[]): Options {
     mode,
     ...(mode !== 'text' ? { models: { modelPath, textModel: textModel as string, imageModel: '', only: 'text' as const } } : {}),
     ...(get('misses') ? { misses: path.resolve(get('misses') as string) } : {}),
+    baseline: argv.includes('--baseline'),
     dryRun: argv.includes('--dry-run'),
   };
 }
@@ -131,7 +147,18 @@ async function runRepo(spec: RepoSpec, opts: Options, misses: string[]): Promise
       }
       const byCategory: Partial<Record<Category, number>> = {};
       for (const [c, xs] of perCategory) byCategory[c] = mean(xs);
+      let plain: Scored | undefined;
+      if (opts.baseline) {
+        await index.settled(); // the read-only handle sees what is flushed
+        const { store } = await openStore({ backend: 'embedded' }, { dataDir: data, folders: [{ absPath: absRoot }], readOnly: true });
+        try {
+          plain = await plainBm25(store, tasks, root);
+        } finally {
+          await store.close();
+        }
+      }
       return {
+        ...(plain ? { plain } : {}),
         spec,
         revision: info.revision,
         pinned: info.pinned,
@@ -150,6 +177,30 @@ async function runRepo(spec: RepoSpec, opts: Options, misses: string[]): Promise
     await models.close();
     fs.rmSync(data, { recursive: true, force: true });
   }
+}
+
+/** The ranking before the stack: BM25 over the chunk text for the query as typed, first 10. */
+async function plainBm25(store: VectorStore, tasks: ReturnType<typeof loadTasks>, root: string): Promise<Scored> {
+  const perCategory = new Map<Category, number[]>();
+  const scores: number[] = [];
+  const latencies: number[] = [];
+  for (const task of tasks) {
+    const times: number[] = [];
+    let hits: RankedChunk[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const t0 = performance.now();
+      const found = await store.textSearch({ text: task.query, limit: K, outputFields: [F.path, F.startLine, F.endLine] });
+      times.push(performance.now() - t0);
+      hits = found.map((h) => ({ path: root ? `${root}/${String(h.row[F.path])}` : String(h.row[F.path]), startLine: Number(h.row[F.startLine]), endLine: Number(h.row[F.endLine]) }));
+    }
+    latencies.push(percentile(times, 50));
+    const score = queryNdcg(hits, task.targets, K);
+    scores.push(score);
+    perCategory.set(task.category, [...(perCategory.get(task.category) ?? []), score]);
+  }
+  const byCategory: Partial<Record<Category, number>> = {};
+  for (const [c, xs] of perCategory) byCategory[c] = mean(xs);
+  return { ndcg: mean(scores), byCategory, latencies };
 }
 
 interface Published {
@@ -186,6 +237,8 @@ function report(results: RepoResult[], skipped: string[], opts: Options, wallSec
   lines.push(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}. Commit ${commit}${dirty}. Wall time ${wallSeconds.toFixed(0)} s.`, '');
   lines.push('| method | overall | architecture | semantic | symbol |', '|---|---:|---:|---:|---:|');
   lines.push(summaryRow(`**Loupe ${opts.mode}**`, results));
+  const plain = results.filter((r) => r.plain).map((r) => r.plain as Scored);
+  if (plain.length) lines.push(summaryRow('Loupe before the ranking stack (plain BM25 top 10, same run)', plain));
   for (const [method, perRepo] of Object.entries(published.methods)) {
     const rows = [...names].map((n) => perRepo[n]).filter((r) => r !== undefined).map((r) => ({ ndcg: r.ndcg10, byCategory: r.by_category ?? {} }));
     if (rows.length) lines.push(summaryRow(`${method} (published${rows.length < names.size ? `, ${rows.length} of these repos` : ''})`, rows));
@@ -196,6 +249,7 @@ function report(results: RepoResult[], skipped: string[], opts: Options, wallSec
   lines.push(
     `Queries ${results.reduce((s, r) => s + r.queries, 0)}; in-process query latency (median of ${RUNS} runs per query) p50 ${f1(percentile(allLat, 50))} ms, p95 ${f1(percentile(allLat, 95))} ms` +
       (largest ? `; largest repo ${largest.spec.name} (${largest.chunks} chunks): p50 ${f1(percentile(largest.latencies, 50))} ms, p95 ${f1(percentile(largest.latencies, 95))} ms` : '') +
+      (largest?.plain ? ` (before the stack, same run: p50 ${f1(percentile(largest.plain.latencies, 50))} ms, p95 ${f1(percentile(largest.plain.latencies, 95))} ms)` : '') +
       `. Index time ${f1(results.reduce((s, r) => s + r.indexSeconds, 0))} s in all (median ${f2(percentile(results.map((r) => r.indexSeconds), 50))} s a repo).`,
   );
   const languages = [...new Set(results.map((r) => r.spec.language))].sort();
