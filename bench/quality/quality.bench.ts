@@ -25,7 +25,7 @@ import { openStore } from '../../src/server/store/openStore';
 import type { VectorStore } from '../../src/server/store/vectorStore';
 import { appendToSection } from '../results';
 import { repoRoot } from '../repoRoot';
-import { checkoutFromMirror, dataDir, inSplit, loadRepos, loadTasks, readCheckout, type Category, type RepoSpec, type Split } from './dataset';
+import { checkoutFromMirror, dataDir, inSplit, loadRepos, loadTasks, readCheckout, type Category, type RepoSpec, type Split, type Task } from './dataset';
 import { mean, percentile, queryNdcg, type RankedChunk } from './ndcg';
 
 const K = 10;
@@ -121,32 +121,16 @@ async function runRepo(spec: RepoSpec, opts: Options, misses: string[]): Promise
       const indexSeconds = (performance.now() - started) / 1000;
       const status = index.status();
       const tasks = loadTasks(spec.name);
-      const scores: number[] = [];
-      const perCategory = new Map<Category, number[]>();
-      const latencies: number[] = [];
-      for (const task of tasks) {
-        const times: number[] = [];
-        let hits: RankedChunk[] = [];
-        for (let run = 0; run < RUNS; run++) {
-          const t0 = performance.now();
-          const result = await index.search({ query: task.query, mode: opts.mode, limit: K });
-          times.push(performance.now() - t0);
-          if (result.error) throw new Error(`${spec.name}: query ${JSON.stringify(task.query)}: ${result.error.message}`);
-          // Views are 0-based and folder-relative; the annotations are 1-based and repo-relative.
-          hits = result.hits.map((h) => ({ path: root ? `${root}/${h.path}` : h.path, startLine: h.startLine + 1, endLine: h.endLine + 1 }));
-        }
-        latencies.push(percentile(times, 50));
-        const score = queryNdcg(hits, task.targets, K);
-        scores.push(score);
-        perCategory.set(task.category, [...(perCategory.get(task.category) ?? []), score]);
-        if (score < 1) {
-          const targets = task.targets.map((t) => (t.startLine ? `${t.path}:${t.startLine}-${t.endLine}` : t.path)).join(', ');
-          const got = hits.map((h, i) => `    ${i + 1}. ${h.path}:${h.startLine}-${h.endLine}`).join('\n');
-          misses.push(`[${spec.name} ${task.category} ${score.toFixed(3)}] ${task.query}\n  targets: ${targets}\n${got}`);
-        }
-      }
-      const byCategory: Partial<Record<Category, number>> = {};
-      for (const [c, xs] of perCategory) byCategory[c] = mean(xs);
+      const scored = await scoreQueries(tasks, async (query) => {
+        const result = await index.search({ query, mode: opts.mode, limit: K });
+        if (result.error) throw new Error(`${spec.name}: query ${JSON.stringify(query)}: ${result.error.message}`);
+        // Views are 0-based and folder-relative; the annotations are 1-based and repo-relative.
+        return result.hits.map((h) => ({ path: root ? `${root}/${h.path}` : h.path, startLine: h.startLine + 1, endLine: h.endLine + 1 }));
+      }, (task, score, hits) => {
+        const targets = task.targets.map((t) => (t.startLine ? `${t.path}:${t.startLine}-${t.endLine}` : t.path)).join(', ');
+        const got = hits.map((h, i) => `    ${i + 1}. ${h.path}:${h.startLine}-${h.endLine}`).join('\n');
+        misses.push(`[${spec.name} ${task.category} ${score.toFixed(3)}] ${task.query}\n  targets: ${targets}\n${got}`);
+      });
       let plain: Scored | undefined;
       if (opts.baseline) {
         await index.settled(); // the read-only handle sees what is flushed
@@ -165,9 +149,7 @@ async function runRepo(spec: RepoSpec, opts: Options, misses: string[]): Promise
         files: report.indexed || status.files,
         chunks: status.chunks,
         indexSeconds,
-        ndcg: mean(scores),
-        byCategory,
-        latencies,
+        ...scored,
         queries: tasks.length,
       };
     } finally {
@@ -179,8 +161,11 @@ async function runRepo(spec: RepoSpec, opts: Options, misses: string[]): Promise
   }
 }
 
-/** The ranking before the stack: BM25 over the chunk text for the query as typed, first 10. */
-async function plainBm25(store: VectorStore, tasks: ReturnType<typeof loadTasks>, root: string): Promise<Scored> {
+/**
+ * Runs every query RUNS times through `search` (the median is its latency) and scores the last
+ * answer; `onMiss` sees the queries that scored below 1.
+ */
+async function scoreQueries(tasks: Task[], search: (query: string) => Promise<RankedChunk[]>, onMiss?: (task: Task, score: number, hits: RankedChunk[]) => void): Promise<Scored> {
   const perCategory = new Map<Category, number[]>();
   const scores: number[] = [];
   const latencies: number[] = [];
@@ -189,18 +174,26 @@ async function plainBm25(store: VectorStore, tasks: ReturnType<typeof loadTasks>
     let hits: RankedChunk[] = [];
     for (let run = 0; run < RUNS; run++) {
       const t0 = performance.now();
-      const found = await store.textSearch({ text: task.query, limit: K, outputFields: [F.path, F.startLine, F.endLine] });
+      hits = await search(task.query);
       times.push(performance.now() - t0);
-      hits = found.map((h) => ({ path: root ? `${root}/${String(h.row[F.path])}` : String(h.row[F.path]), startLine: Number(h.row[F.startLine]), endLine: Number(h.row[F.endLine]) }));
     }
     latencies.push(percentile(times, 50));
     const score = queryNdcg(hits, task.targets, K);
     scores.push(score);
     perCategory.set(task.category, [...(perCategory.get(task.category) ?? []), score]);
+    if (score < 1) onMiss?.(task, score, hits);
   }
   const byCategory: Partial<Record<Category, number>> = {};
   for (const [c, xs] of perCategory) byCategory[c] = mean(xs);
   return { ndcg: mean(scores), byCategory, latencies };
+}
+
+/** The ranking before the stack: BM25 over the chunk text for the query as typed, first 10. */
+function plainBm25(store: VectorStore, tasks: Task[], root: string): Promise<Scored> {
+  return scoreQueries(tasks, async (query) => {
+    const found = await store.textSearch({ text: query, limit: K, outputFields: [F.path, F.startLine, F.endLine] });
+    return found.map((h) => ({ path: root ? `${root}/${String(h.row[F.path])}` : String(h.row[F.path]), startLine: Number(h.row[F.startLine]), endLine: Number(h.row[F.endLine]) }));
+  });
 }
 
 interface Published {
