@@ -27,6 +27,8 @@ export interface ModelSourceSettings {
   cacheDir?: string;
   /** Download a model that is in neither place (default true). */
   allowDownload?: boolean;
+  /** The hub to download from, e.g. a mirror; default transformers.js' own (https://huggingface.co/). */
+  remoteHost?: string;
 }
 
 export interface ModelSourceOptions extends ModelSourceSettings {
@@ -102,6 +104,7 @@ export async function loadModel<T>(
   env.allowLocalModels = true;
   env.allowRemoteModels = downloading;
   env.useFSCache = true;
+  if (options.remoteHost) env.remoteHost = options.remoteHost.endsWith('/') ? options.remoteHost : `${options.remoteHost}/`;
   installAbortableFetch();
   downloadSignal = downloading ? signal : undefined;
 
