@@ -37,7 +37,7 @@ test('loupe serve + index --backend milvus + search --backend milvus --json', as
     for (const mode of ['hybrid', 'text']) {
       const found = await loupe(['search', ws, 'circleArea', '--data', data, '--json', '--limit', '3', '--mode', mode, ...milvus]);
       assert.equal(found.code, 0, found.stderr);
-      const hits = JSON.parse(found.stdout) as Array<{ path: string; symbol: string }>;
+      const { hits } = JSON.parse(found.stdout) as { hits: Array<{ path: string; symbol: string }> };
       assert.equal(hits[0]?.path, 'src/math.ts', `${mode}: ${found.stdout}`);
       assert.equal(hits[0]?.symbol, 'circleArea');
     }
