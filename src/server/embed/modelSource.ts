@@ -104,6 +104,9 @@ export async function loadModel<T>(
   env.allowLocalModels = true;
   env.allowRemoteModels = downloading;
   env.useFSCache = true;
+  // transformers.js 4 checks for tokenizer_config.json with its global cache dir, not cache_dir:
+  // without this, a model cached in our dir would not load offline in a fresh process.
+  env.cacheDir = cacheDir;
   if (options.remoteHost) env.remoteHost = options.remoteHost.endsWith('/') ? options.remoteHost : `${options.remoteHost}/`;
   installAbortableFetch();
   downloadSignal = downloading ? signal : undefined;
