@@ -24,7 +24,9 @@ export async function explainEmptySearch(ctx: SearchContext, params: SearchParam
   const field = ctx.schema.fields.find((f) => f.name === F.text);
   const analyzer = createAnalyzer(field?.analyzerParams);
   const terms = [...new Set(analyzer.analyze(text))];
-  const semantic = ctx.vectors.text ? '; semantic search (hybrid mode) matches by meaning instead' : '';
+  // The stored collection has text vectors even when this text-mode search did not load the model.
+  const hasVectors = ctx.vectors.text || ctx.schema.fields.some((f) => f.name === F.textVector);
+  const semantic = hasVectors ? '; semantic search (hybrid mode) matches by meaning instead' : '';
   if (terms.length === 0) {
     return {
       code: 'no-searchable-terms',
