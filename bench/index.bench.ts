@@ -96,7 +96,7 @@ async function pipelineRate(root: string, settings: ModelSettings, dataDir: stri
 async function bareRate(texts: string[], settings: ModelSettings): Promise<number> {
   const bare = await TextEmbedder.load({
     modelId: settings.textModel,
-    dtype: chooseDtype(settings.modelPath, settings.textModel, 'model'),
+    dtype: chooseDtype([settings.modelPath], settings.textModel, 'model'),
     modelPath: settings.modelPath,
     allowDownload: false,
     threads: THREADS,

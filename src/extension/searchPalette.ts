@@ -88,7 +88,8 @@ export function showLivePick(opts: LivePickOptions): Promise<void> {
         pick.items = [{ label: `$(error) ${result.error.message}`, alwaysShow: true }];
       } else {
         pick.title = `${opts.title} · ${result.hits.length} results in ${Math.round(result.tookMs)} ms`;
-        pick.items = result.hits.length ? result.hits.map(hitItem) : [{ label: 'No results', alwaysShow: true }];
+        const why = result.emptyReason ? { detail: result.emptyReason.message } : {};
+        pick.items = result.hits.length ? result.hits.map(hitItem) : [{ label: 'No results', ...why, alwaysShow: true }];
       }
     } catch (e) {
       if (source.token.isCancellationRequested) return;

@@ -70,11 +70,32 @@ export interface SearchParams {
   limit?: number;
 }
 
+/** Why a valid query found nothing: what the palette or the CLI shows instead of a blank list. */
+export type EmptyReasonCode =
+  /** Nothing is indexed (yet), or every file was skipped. */
+  | 'index-empty'
+  /** The filter (typed or from shortcuts such as lang:ts) matches no indexed chunk. */
+  | 'filter-matches-nothing'
+  /** A text search whose query the analyzer reduces to no terms (e.g. only one-letter words). */
+  | 'no-searchable-terms'
+  /** A text search whose terms occur in no indexed chunk (within the filter). */
+  | 'no-matching-terms'
+  /** An image search with no image indexed. */
+  | 'no-images';
+
+export interface EmptyReason {
+  code: EmptyReasonCode;
+  /** One sentence a person can act on. */
+  message: string;
+}
+
 /** Result of every hit-returning request; `error` set means `hits` is empty. */
 export interface HitsResult {
   hits: SearchHitView[];
   tookMs: number;
   error?: QueryError;
+  /** Set only when `hits` is empty and there is no `error`: why the query found nothing. */
+  emptyReason?: EmptyReason;
 }
 
 export type SearchResult = HitsResult;

@@ -4,11 +4,16 @@
 // 1 − ⟨q, x⟩ is turned back into Milvus's score. Saved with hnswlib's own writeIndex format.
 
 import { open } from 'node:fs/promises';
-import { HierarchicalNSW } from 'hnswlib-node';
+import type { HierarchicalNSW } from 'hnswlib-node';
 import { EngineError, ErrorCode, invalid } from '../errors';
 import { checkQuery, normalizeRows } from './distance';
 import { checkAdd } from './flat';
 import type { LabelFilter, MetricType, SearchHits, SearchParams, VectorIndex } from './types';
+
+// Required on the first HNSW index, not on import: a text (BM25) search never loads the addon.
+// (A require, not an import, also keeps the CommonJS addon usable from the CLI's ESM bundle.)
+let hnswlib: typeof import('hnswlib-node') | undefined;
+const nativeHnsw = (): typeof HierarchicalNSW => (hnswlib ??= require('hnswlib-node') as typeof import('hnswlib-node')).HierarchicalNSW;
 
 export const DEFAULT_EF = 64;
 
@@ -81,7 +86,7 @@ export class HnswIndex implements VectorIndex {
     readonly dim: number,
     readonly params: HnswParams,
   ) {
-    this.hnsw = new HierarchicalNSW(metric === 'L2' ? 'l2' : 'ip', dim);
+    this.hnsw = new (nativeHnsw())(metric === 'L2' ? 'l2' : 'ip', dim);
     this.queryRow = new Array<number>(dim).fill(0);
   }
 

@@ -3,7 +3,11 @@
 // embedder decodes the pixels with it too). Decompression bombs and truncated files are skipped with a reason.
 
 import * as path from 'node:path';
-import sharp = require('sharp');
+import type sharpType = require('sharp');
+
+// Loaded on the first image: sharp's native libvips costs a CLI search or status ~30 ms it never uses.
+let sharpModule: typeof sharpType | undefined;
+const sharp = (...args: Parameters<typeof sharpType>) => (sharpModule ??= require('sharp') as typeof sharpType)(...args);
 import { BmpError, readBmpHeader } from '../embed/bmp';
 import type { ChunkResult } from './types';
 import { createHash } from 'node:crypto';

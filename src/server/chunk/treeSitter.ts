@@ -3,11 +3,15 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Parser = require('web-tree-sitter');
+import type ParserType = require('web-tree-sitter');
+
+// Loaded on the first parse, not on import: a CLI search or status never parses code.
+let parserModule: typeof ParserType | undefined;
+const webTreeSitter = (): typeof ParserType => (parserModule ??= require('web-tree-sitter') as typeof ParserType);
 
 let grammarDirOverride: string | undefined;
 let parserReady: Promise<void> | undefined;
-const languages = new Map<string, Promise<Parser.Language>>();
+const languages = new Map<string, Promise<ParserType.Language>>();
 
 /**
  * Use grammars (tree-sitter-<lang>.wasm) from `dir`. If `dir` also holds tree-sitter.wasm (the
@@ -27,7 +31,7 @@ function initParser(): Promise<void> {
   if (!parserReady) {
     const runtime = grammarDirOverride ? path.join(grammarDirOverride, 'tree-sitter.wasm') : undefined;
     const options = runtime && fs.existsSync(runtime) ? { locateFile: () => runtime } : undefined;
-    parserReady = Parser.init(options).catch((err: unknown) => {
+    parserReady = webTreeSitter().init(options).catch((err: unknown) => {
       parserReady = undefined; // allow a retry, e.g. after setGrammarDir
       throw err;
     });
@@ -35,11 +39,11 @@ function initParser(): Promise<void> {
   return parserReady;
 }
 
-function loadLanguage(grammar: string): Promise<Parser.Language> {
+function loadLanguage(grammar: string): Promise<ParserType.Language> {
   let pending = languages.get(grammar);
   if (!pending) {
     const file = path.join(grammarDir(), `tree-sitter-${grammar}.wasm`);
-    pending = initParser().then(() => Parser.Language.load(file));
+    pending = initParser().then(() => webTreeSitter().Language.load(file));
     pending.catch(() => languages.delete(grammar));
     languages.set(grammar, pending);
   }
@@ -56,15 +60,15 @@ const PARSE_TIMEOUT_MICROS = 5_000_000;
 export async function withSyntaxTree<T>(
   grammar: string,
   text: string,
-  use: (root: Parser.SyntaxNode) => T,
+  use: (root: ParserType.SyntaxNode) => T,
 ): Promise<T | undefined> {
   const language = await loadLanguage(grammar);
-  const parser = new Parser();
+  const parser = new (webTreeSitter())();
   try {
     parser.setLanguage(language);
     parser.setTimeoutMicros(PARSE_TIMEOUT_MICROS);
     // parse() returns null on timeout although its typing says otherwise.
-    const tree = parser.parse(text) as Parser.Tree | null;
+    const tree = parser.parse(text) as ParserType.Tree | null;
     if (!tree) return undefined;
     try {
       return use(tree.rootNode);
@@ -76,4 +80,4 @@ export async function withSyntaxTree<T>(
   }
 }
 
-export type SyntaxNode = Parser.SyntaxNode;
+export type SyntaxNode = ParserType.SyntaxNode;

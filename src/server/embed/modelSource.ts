@@ -27,6 +27,8 @@ export interface ModelSourceSettings {
   cacheDir?: string;
   /** Download a model that is in neither place (default true). */
   allowDownload?: boolean;
+  /** The hub to download from, e.g. a mirror; default transformers.js' own (https://huggingface.co/). */
+  remoteHost?: string;
 }
 
 export interface ModelSourceOptions extends ModelSourceSettings {
@@ -102,6 +104,10 @@ export async function loadModel<T>(
   env.allowLocalModels = true;
   env.allowRemoteModels = downloading;
   env.useFSCache = true;
+  // transformers.js 4 checks for tokenizer_config.json with its global cache dir, not cache_dir:
+  // without this, a model cached in our dir would not load offline in a fresh process.
+  env.cacheDir = cacheDir;
+  if (options.remoteHost) env.remoteHost = options.remoteHost.endsWith('/') ? options.remoteHost : `${options.remoteHost}/`;
   installAbortableFetch();
   downloadSignal = downloading ? signal : undefined;
 

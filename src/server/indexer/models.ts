@@ -5,8 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EmbedPool, SubmitOptions } from '../embed/embedPool';
-import { describeError } from '../embed/errors';
+import { EmbedError, describeError } from '../embed/errors';
 import type { ImageInput } from '../embed/clipEmbedder';
+import type { DownloadProgress } from '../embed/modelSource';
 import type { DataType } from '../embed/transformers';
 import type { ChunkModels } from './chunkSchema';
 
@@ -19,6 +20,12 @@ export interface ModelSettings {
   threads?: number;
   /** Off by default: Loupe only reads models it is given. */
   allowDownload?: boolean;
+  /** Where downloaded models land and are found again (default ~/.cache/loupe/models). */
+  cacheDir?: string;
+  /** The model hub to download from (default https://huggingface.co/), e.g. a mirror. */
+  remoteHost?: string;
+  /** Progress of each file a download fetches. */
+  onDownload?: (progress: DownloadProgress) => void;
   /** Worker entry (tests and bundles); defaults to the pool's own choice. */
   workerScript?: string;
   /** Load just one model (a CLI search needs only the one it queries). */
@@ -47,15 +54,26 @@ export class IndexModels {
     // Loaded on first use: the model runtime takes about a second to import, which a text-only
     // CLI search or a status check should not pay.
     const { EmbedPool } = require('../embed/embedPool') as typeof import('../embed/embedPool');
-    const source = { modelPath: settings.modelPath, allowDownload: settings.allowDownload ?? false };
-    const common = { source, threads: settings.threads, ...(settings.workerScript ? { workerScript: settings.workerScript } : {}) };
+    const source = {
+      modelPath: settings.modelPath,
+      allowDownload: settings.allowDownload ?? false,
+      ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
+      ...(settings.remoteHost ? { remoteHost: settings.remoteHost } : {}),
+    };
+    const common = {
+      source,
+      threads: settings.threads,
+      ...(settings.workerScript ? { workerScript: settings.workerScript } : {}),
+      ...(settings.onDownload ? { onProgress: settings.onDownload } : {}),
+    };
+    const dtypeOf = (modelId: string, onnxName: string) => chooseDtype([settings.modelPath, settings.cacheDir], modelId, onnxName);
     const skipped = async (): Promise<{ error: string }> => ({ error: `not loaded (only the ${settings.only} model was needed)` });
     const [text, clip] = await Promise.all([
-      settings.only === 'image' ? skipped() : tryStart(() =>
-        EmbedPool.start({ ...common, text: { modelId: settings.textModel, dtype: chooseDtype(settings.modelPath, settings.textModel, 'model') } }),
+      settings.only === 'image' ? skipped() : tryStart(dtypeOf(settings.textModel, 'model'), (dtype) =>
+        EmbedPool.start({ ...common, text: { modelId: settings.textModel, dtype } }),
       ),
-      settings.only === 'text' ? skipped() : tryStart(() =>
-        EmbedPool.start({ ...common, clip: { modelId: settings.imageModel, dtype: chooseDtype(settings.modelPath, settings.imageModel, 'vision_model') } }),
+      settings.only === 'text' ? skipped() : tryStart(dtypeOf(settings.imageModel, 'vision_model'), (dtype) =>
+        EmbedPool.start({ ...common, clip: { modelId: settings.imageModel, dtype } }),
       ),
     ]);
     const errors: { text?: string; image?: string } = {};
@@ -133,24 +151,33 @@ export class IndexModels {
   }
 }
 
-async function tryStart(start: () => Promise<EmbedPool>): Promise<{ pool: EmbedPool } | { error: string }> {
+/**
+ * Starts a pool; never throws. A model whose hub repository has no quantized weights (only
+ * onnx/<name>.onnx, as many exports do) is downloaded at full precision instead of failing.
+ */
+async function tryStart(dtype: DataType, start: (dtype: DataType) => Promise<EmbedPool>): Promise<{ pool: EmbedPool } | { error: string }> {
   try {
-    return { pool: await start() };
+    return { pool: await start(dtype) };
   } catch (err) {
+    const noQuantized = err instanceof EmbedError && err.code === 'download-failed' && /_quantized\.onnx/.test(err.message);
+    if (dtype === 'q8' && noQuantized) return tryStart('fp32', start);
     return { error: describeError(err) };
   }
 }
 
 /**
- * Quantized weights (q8) are the default; a folder that only has full-precision weights
- * (onnx/model.onnx, as exported test models do) is loaded as fp32 instead of failing.
+ * Quantized weights (q8) are the default; a model folder (in modelPath or the download cache)
+ * that only has full-precision weights (onnx/model.onnx, as exported test models do) is loaded
+ * as fp32 instead of failing.
  */
-export function chooseDtype(modelPath: string | undefined, modelId: string, onnxName: string): DataType {
-  if (!modelPath) return 'q8';
+export function chooseDtype(roots: ReadonlyArray<string | undefined>, modelId: string, onnxName: string): DataType {
   const last = modelId.split('/').pop() ?? modelId;
-  for (const dir of [path.resolve(modelPath, modelId), path.resolve(modelPath, last)]) {
-    if (fs.existsSync(path.join(dir, 'onnx', `${onnxName}_quantized.onnx`))) return 'q8';
-    if (fs.existsSync(path.join(dir, 'onnx', `${onnxName}.onnx`))) return 'fp32';
+  for (const root of roots) {
+    if (!root) continue;
+    for (const dir of [path.resolve(root, modelId), path.resolve(root, last)]) {
+      if (fs.existsSync(path.join(dir, 'onnx', `${onnxName}_quantized.onnx`))) return 'q8';
+      if (fs.existsSync(path.join(dir, 'onnx', `${onnxName}.onnx`))) return 'fp32';
+    }
   }
   return 'q8';
 }

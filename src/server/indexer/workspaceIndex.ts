@@ -10,9 +10,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { HitsResult, IndexStatus, SearchHitView, SearchImageParams, SearchParams, SimilarParams } from '../../protocol/requests';
+import type { EmptyReason, HitsResult, IndexStatus, SearchHitView, SearchImageParams, SearchParams, SimilarParams } from '../../protocol/requests';
 import { WorkspaceScanner } from '../scan/scanner';
 import { LatencyWindow } from '../search/latencyWindow';
+import { explainEmptyImageSearch, explainEmptySearch } from '../search/emptyReason';
 import { asHitsResult, searchChunks, searchContextFor, searchImages, similarChunks, type SearchContext } from '../search/chunkSearch';
 import { openStore, type StoreSettings } from '../store/openStore';
 import { StoreError } from '../store/storeErrors';
@@ -164,11 +165,12 @@ export class WorkspaceIndex {
 
   /** `signal` cancels the query's embedding (the search then rejects with the signal's reason). */
   search(params: SearchParams, signal?: AbortSignal): Promise<HitsResult> {
-    return this.timed(() => searchChunks(this.searchContext(), params, Date.now(), signal));
+    const now = Date.now();
+    return this.timed(() => searchChunks(this.searchContext(), params, now, signal), () => explainEmptySearch(this.searchContext(), params, now));
   }
 
   searchImage(params: SearchImageParams, signal?: AbortSignal): Promise<HitsResult> {
-    return this.timed(() => searchImages(this.searchContext(), params, signal));
+    return this.timed(() => searchImages(this.searchContext(), params, signal), () => explainEmptyImageSearch(this.searchContext()));
   }
 
   similar(params: SimilarParams): Promise<HitsResult> {
@@ -349,10 +351,14 @@ export class WorkspaceIndex {
     return searchContextFor(this.store, this.stored, this.models, this.options.folders);
   }
 
-  private async timed(run: () => Promise<SearchHitView[]>): Promise<HitsResult> {
+  /** Runs a search and, when it found nothing, asks `explainEmpty` why (not counted in latency). */
+  private async timed(run: () => Promise<SearchHitView[]>, explainEmpty?: () => Promise<EmptyReason | undefined>): Promise<HitsResult> {
     const result = await asHitsResult(run);
     this.latencies.add(result.tookMs);
-    return result;
+    if (result.hits.length > 0 || result.error || !explainEmpty) return result;
+    // The explanation is a courtesy: a store failing now must not fail a search that succeeded.
+    const emptyReason = await explainEmpty().catch(() => undefined);
+    return emptyReason ? { ...result, emptyReason } : result;
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {

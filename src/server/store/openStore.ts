@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { Database } from '../../engine/database';
 import { databaseDir } from '../indexer/indexState';
 import { EmbeddedStore } from './embeddedStore';
-import { MilvusStore } from './milvusStore';
 import type { VectorStore } from './vectorStore';
 
 export type StoreSettings =
@@ -41,6 +40,9 @@ export async function openStore(
 ): Promise<OpenedStore> {
   if (settings.backend === 'milvus') {
     if (!settings.uri.trim()) throw new Error('the Milvus backend needs a URI (loupe.milvus.uri or --milvus-uri), e.g. http://localhost:19530');
+    // Imported here: the Milvus SDK (gRPC, protobuf, …) takes ~150 ms to load, which the embedded
+    // backend, and every CLI command on it, should not pay (in the CLI bundle it is its own chunk).
+    const { MilvusStore } = await import('./milvusStore.js');
     const store = new MilvusStore({
       uri: settings.uri.trim(),
       ...(settings.token ? { token: settings.token } : {}),

@@ -13,15 +13,15 @@ test('index, then search --json in another process, finds the function by name',
   for (const mode of ['hybrid', 'text']) {
     const found = await loupe(['search', ws, 'circleArea', '--data', data, '--json', '--limit', '3', '--mode', mode]);
     assert.equal(found.code, 0, found.stderr);
-    const hits = JSON.parse(found.stdout) as Array<Record<string, unknown>>;
+    const { hits } = JSON.parse(found.stdout) as { hits: Array<Record<string, unknown>> };
     assert.ok(hits.length > 0 && hits.length <= 3);
     assert.deepEqual(Object.keys(hits[0]).sort(), ['end_line', 'kind', 'language', 'path', 'score', 'start_line', 'symbol']);
     assert.equal(hits[0].path, 'src/math.ts', `${mode}: ${found.stdout}`);
   }
   const filtered = await loupe(['search', ws, 'area', '--data', data, '--json', '--mode', 'text', '--filter', 'language == "markdown"']);
-  assert.ok((JSON.parse(filtered.stdout) as Array<{ language: string }>).every((h) => h.language === 'markdown'));
+  assert.ok((JSON.parse(filtered.stdout) as { hits: Array<{ language: string }> }).hits.every((h) => h.language === 'markdown'));
   const image = await loupe(['search-image', ws, '--data', data, '--image', path.join(ws, 'assets', 'red-square.png'), '--json']);
-  assert.equal((JSON.parse(image.stdout) as Array<{ path: string }>)[0].path, 'assets/red-square.png');
+  assert.equal((JSON.parse(image.stdout) as { hits: Array<{ path: string }> }).hits[0].path, 'assets/red-square.png');
   const again = await loupe(['index', ws, '--data', data]);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /embedded: 0 text, 0 CLIP text, 0 image input\(s\)/, 'models and paths come from the last run');
@@ -39,7 +39,7 @@ test('without models, index still builds the text index and says why semantic se
   assert.match(indexed.stderr, /semantic search is off: .*not found/);
   assert.match(indexed.stdout, /semantic search: off/);
   const found = await loupe(['search', ws, 'circleArea', '--mode', 'text', '--json'], env);
-  assert.equal((JSON.parse(found.stdout) as Array<{ path: string }>)[0].path, 'src/math.ts');
+  assert.equal((JSON.parse(found.stdout) as { hits: Array<{ path: string }> }).hits[0].path, 'src/math.ts');
   const status = await loupe(['status', ws], env);
   assert.match(status.stdout, new RegExp(`data dir: +${cache.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/loupe/workspace-[0-9a-f]{8}`));
 });

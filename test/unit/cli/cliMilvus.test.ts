@@ -40,7 +40,7 @@ for (const door of ['REST', 'gRPC'] as const) {
       for (const mode of ['hybrid', 'text', 'dense']) {
         const found = await loupe(['search', ws, 'circleArea', '--data', data, '--json', '--limit', '3', '--mode', mode, ...milvus]);
         assert.equal(found.code, 0, found.stderr);
-        const hits = JSON.parse(found.stdout) as Array<{ path: string; symbol: string }>;
+        const { hits } = JSON.parse(found.stdout) as { hits: Array<{ path: string; symbol: string }> };
         if (mode === 'dense') {
           assert.ok(hits.length > 0, `dense: ${found.stdout}`);
           continue;
@@ -50,7 +50,7 @@ for (const door of ['REST', 'gRPC'] as const) {
       }
       const filtered = await loupe(['search', ws, 'mean of values', '--data', data, '--json', '--filter', "language == 'python'", ...milvus]);
       assert.equal(filtered.code, 0, filtered.stderr);
-      const pyHits = JSON.parse(filtered.stdout) as Array<{ language: string }>;
+      const pyHits = (JSON.parse(filtered.stdout) as { hits: Array<{ language: string }> }).hits;
       assert.ok(pyHits.length > 0 && pyHits.every((h) => h.language === 'python'), `filter over ${door}: ${filtered.stdout}`);
 
       const again = await loupe(['index', ws, '--data', data, ...milvus]);

@@ -8,7 +8,8 @@ const run = promisify(execFile);
 // The compiled CLI next to this compiled test: <out>/test/unit/cli → <out>/src/cli/main.js.
 export const CLI = path.resolve(__dirname, '..', '..', '..', 'src', 'cli', 'main.js');
 /** NODE_PATH lets a build in a scratch out dir find the repo's node_modules. */
-export const CLI_ENV = { ...process.env, NODE_PATH: path.join(repoRoot(), 'node_modules'), LOUPE_MODEL_PATH: '' };
+// LOUPE_NO_DOWNLOAD: tests never reach for the network; the download test (cliDownload) turns it off.
+export const CLI_ENV = { ...process.env, NODE_PATH: path.join(repoRoot(), 'node_modules'), LOUPE_MODEL_PATH: '', LOUPE_NO_DOWNLOAD: '1' };
 export const TINY = ['--model-path', MODEL_PATH, '--text-model', 'tiny-text', '--image-model', 'tiny-clip'];
 
 export interface Outcome {
