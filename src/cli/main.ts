@@ -9,6 +9,7 @@ import { backupDatabase, restoreDatabase } from '../engine/backup';
 import { Database } from '../engine/database';
 import { startRestServer } from '../engine/rest/server';
 import type { HitsResult, SearchMode } from '../protocol/requests';
+import { DEFAULT_IMAGE_MODEL, DEFAULT_TEXT_MODEL } from '../protocol/defaultModels';
 import { databaseDir, readIndexState } from '../server/indexer/indexState';
 import { IndexModels, type ModelSettings } from '../server/indexer/models';
 import { WorkspaceIndex, type IndexReport } from '../server/indexer/workspaceIndex';
@@ -17,8 +18,6 @@ import { cliHit } from '../server/search/hitView';
 import { flag, intOption, option, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args';
 import { defaultDataDir } from './dataDir';
 
-const DEFAULT_TEXT_MODEL = 'Xenova/all-MiniLM-L6-v2';
-const DEFAULT_IMAGE_MODEL = 'Xenova/clip-vit-base-patch32';
 
 const USAGE = `usage:
   loupe index <folder> [--data DIR] [--model-path DIR] [--text-model ID] [--image-model ID] [--exclude GLOB]... [BACKEND]
