@@ -1,5 +1,5 @@
-// The searches over the chunk collection: hybrid (BM25 + dense, fused with RRF), semantic,
-// text, image (CLIP) and "more like this". Each turns a request into VectorStore calls (the
+// The searches over the chunk collection: hybrid, semantic and text (all three ranked by
+// rankChunks.ts), image (CLIP) and "more like this". Each turns a request into VectorStore calls (the
 // embedded engine or a Milvus server, alike) and the store's hits into the views the UI shows.
 
 import { compileFilter } from '../../engine/expr';
@@ -9,14 +9,13 @@ import { F, type ChunkModels, type VectorModel } from '../indexer/chunkSchema';
 import type { IndexModels } from '../indexer/models';
 import { storeSchema } from '../store/chunkCollection';
 import { StoreError } from '../store/storeErrors';
-import type { StoreHit, VectorStore } from '../store/vectorStore';
+import type { VectorStore } from '../store/vectorStore';
 import { hitView, matchedTerms } from './hitView';
 import { parseQueryShortcuts } from './queryShortcuts';
+import { rankChunks } from './rankChunks';
 
 export const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 500;
-/** RRF's k as in Milvus's default: damps the weight of the very top ranks. */
-const RRF_K = 60;
 /**
  * A query's embedding goes ahead of indexing work and runs while indexing is paused; `signal`
  * (the LSP request's cancellation) drops it if the user has typed on meanwhile.
@@ -95,19 +94,19 @@ export async function searchChunks(ctx: SearchContext, params: SearchParams, now
   const mode = params.mode ?? 'hybrid';
   const dense = mode !== 'text' && ctx.vectors.text;
   if (mode === 'semantic' && !dense) throw new UserQueryError(ctx.textOff ?? 'semantic search is off: no text model is loaded');
-  const base = filter ? { filter } : {};
-  let hits: StoreHit[];
-  if (!dense) {
-    hits = await ctx.store.textSearch({ text, limit, outputFields: OUTPUT, ...base });
-  } else {
-    const [vector] = await ctx.models.embedTexts([text], query(signal));
+  let vector: Float32Array | undefined;
+  if (dense) {
+    [vector] = await ctx.models.embedTexts([text], query(signal));
     signal?.throwIfAborted();
-    if (mode === 'semantic') {
-      hits = await ctx.store.search({ vector, annsField: F.textVector, limit, outputFields: OUTPUT, ...base });
-    } else {
-      hits = await ctx.store.hybridSearch({ text, dense: [{ vector, annsField: F.textVector }], k: RRF_K, limit, outputFields: OUTPUT, ...base });
-    }
   }
+  const hits = await rankChunks(ctx.store, {
+    text,
+    mode: dense ? mode : 'text',
+    limit,
+    outputFields: OUTPUT,
+    ...(filter ? { filter } : {}),
+    ...(vector ? { dense: { vector, annsField: F.textVector } } : {}),
+  });
   const terms = mode === 'semantic' ? undefined : text;
   return hits.map((h) => view(ctx, h.row, h.score, terms));
 }
