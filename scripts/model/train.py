@@ -100,20 +100,21 @@ class Bags:
         ends = self.offsets[rows + 1]
         parts = [self.ids[s:e] for s, e in zip(starts, ends)]
         lens = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
-        offs = np.concatenate([[0], np.cumsum(lens)[:-1]])
-        return torch.from_numpy(np.concatenate(parts)), torch.from_numpy(offs)
+        bag = np.repeat(np.arange(len(parts)), lens)
+        return torch.from_numpy(np.concatenate(parts)), torch.from_numpy(bag)
 
 
 class StaticModel(torch.nn.Module):
     def __init__(self, vocab_size, dim, init):
         super().__init__()
-        self.table = torch.nn.EmbeddingBag(vocab_size, dim, mode='sum', sparse=True)
-        with torch.no_grad():
-            self.table.weight.copy_(init)
+        # a plain table and index_add: Debian's torch 1.13 runs EmbeddingBag's backward slowly
+        self.weight = torch.nn.Parameter(init.clone())
         self.log_scale = torch.nn.Parameter(torch.tensor(math.log(20.0)))
 
-    def forward(self, ids, offsets):
-        return torch.nn.functional.normalize(self.table(ids, offsets), dim=-1)
+    def forward(self, ids, bag):
+        n = int(bag[-1]) + 1 if len(bag) else 0
+        pooled = torch.zeros(n, self.weight.shape[1]).index_add(0, bag, self.weight[ids])
+        return torch.nn.functional.normalize(pooled, dim=-1)
 
 
 def evaluate(embed_docs, embed_codes, pool=1000):
@@ -214,7 +215,7 @@ def main():
     idf = np.log((2 * len(train) + 1) / (df + 1))
     init = torch.randn(len(vocab), args.dim) * torch.from_numpy(idf / idf.max()).float().unsqueeze(1) * 0.1
     model = StaticModel(len(vocab), args.dim, init)
-    opt_table = torch.optim.SparseAdam([model.table.weight], lr=args.lr)
+    opt_table = torch.optim.Adam([model.weight], lr=args.lr)
     opt_scale = torch.optim.Adam([model.log_scale], lr=0.01)
 
     def dev_figures():
@@ -255,7 +256,7 @@ def main():
             log('time budget reached')
             break
 
-    weight = model.table.weight.detach().numpy()
+    weight = model.weight.detach().numpy()
     q, scale = quantize(weight)
     os.makedirs(args.out, exist_ok=True)
     q.tofile(os.path.join(args.out, 'embeddings.i8'))
@@ -280,7 +281,7 @@ def main():
     # the figures of the shipped (int8) table, not of the float one
     qt = torch.from_numpy(q.astype(np.float32) * scale[:, None])
     with torch.no_grad():
-        model.table.weight.copy_(qt)
+        model.weight.copy_(qt)
     r1q, mrrq = dev_figures()
     log(f'int8 table: dev recall@1 {r1q:.3f}, MRR {mrrq:.3f}; {q.nbytes / 1e6:.1f} MB + {scale.nbytes / 1e6:.2f} MB scales')
     if args.fixtures:
