@@ -6,6 +6,7 @@
 
 const IDENT = /[A-Za-z0-9]+/g;
 const PART = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
+const MAX_CACHED = 200_000;
 
 export interface CodeTokenizerLimits {
   /** Longer digit runs are dropped (hashes, magic numbers). */
@@ -19,6 +20,8 @@ export interface CodeTokenizerLimits {
 export class CodeTokenizer {
   private readonly ids = new Map<string, number>();
   private readonly maxPiece: number;
+  /** Identifier → its tokens: code repeats its names, and splitting them is most of the cost. */
+  private readonly cache = new Map<string, readonly number[]>();
 
   constructor(
     readonly vocab: readonly string[],
@@ -32,22 +35,35 @@ export class CodeTokenizer {
 
   encode(text: string): number[] {
     const out: number[] = [];
-    const { maxDigits, maxPart, maxTokens } = this.limits;
+    const { maxTokens } = this.limits;
     for (const [ident] of text.matchAll(IDENT)) {
-      const parts: string[] = [];
-      for (const [part] of ident.matchAll(PART)) {
-        if (part.length > maxPart) continue;
-        if (part.length > maxDigits && isDigits(part)) continue;
-        parts.push(part.toLowerCase());
+      let tokens = this.cache.get(ident);
+      if (!tokens) {
+        tokens = this.identifier(ident);
+        if (this.cache.size >= MAX_CACHED) this.cache.clear();
+        this.cache.set(ident, tokens);
       }
-      if (parts.length === 0) continue;
-      if (parts.length > 1) {
-        const whole = this.ids.get(ident.toLowerCase());
-        if (whole !== undefined) out.push(whole);
-      }
-      for (const part of parts) this.pieces(part, out);
+      for (const t of tokens) out.push(t);
       if (out.length >= maxTokens) return out.slice(0, maxTokens);
     }
+    return out;
+  }
+
+  private identifier(ident: string): number[] {
+    const out: number[] = [];
+    const { maxDigits, maxPart } = this.limits;
+    const parts: string[] = [];
+    for (const [part] of ident.matchAll(PART)) {
+      if (part.length > maxPart) continue;
+      if (part.length > maxDigits && isDigits(part)) continue;
+      parts.push(part.toLowerCase());
+    }
+    if (parts.length === 0) return out;
+    if (parts.length > 1) {
+      const whole = this.ids.get(ident.toLowerCase());
+      if (whole !== undefined) out.push(whole);
+    }
+    for (const part of parts) this.pieces(part, out);
     return out;
   }
 

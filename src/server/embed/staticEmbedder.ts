@@ -71,6 +71,7 @@ export class StaticEmbedder {
     const tableBytes = read(header.table);
     const scaleBytes = read(header.scales);
     const problems = [
+      !(dim > 0 && dim % 4 === 0) && `dim ${dim} is not a positive multiple of 4`,
       vocab.length !== vocabSize && `${header.vocab} has ${vocab.length} tokens`,
       tableBytes.length !== vocabSize * dim && `${header.table} has ${tableBytes.length} bytes`,
       scaleBytes.length !== vocabSize * 4 && `${header.scales} has ${scaleBytes.length} bytes`,
@@ -106,8 +107,14 @@ export class StaticEmbedder {
     const { dim, table, scales } = this;
     for (const id of this.tokenizer.encode(text)) {
       const s = scales[id];
-      const base = id * dim;
-      for (let k = 0; k < dim; k++) v[k] += s * table[base + k];
+      let j = id * dim;
+      // dim is a multiple of 4 (checked at load): four lanes a step
+      for (let k = 0; k < dim; k += 4, j += 4) {
+        v[k] += s * table[j];
+        v[k + 1] += s * table[j + 1];
+        v[k + 2] += s * table[j + 2];
+        v[k + 3] += s * table[j + 3];
+      }
     }
     let norm = 0;
     for (let k = 0; k < dim; k++) norm += v[k] * v[k];
