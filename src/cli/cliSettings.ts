@@ -3,6 +3,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_IMAGE_MODEL, DEFAULT_TEXT_MODEL } from '../protocol/defaultModels';
 import type { SearchMode } from '../protocol/requests';
 import { readIndexState } from '../server/indexer/indexState';
 import type { ModelSettings } from '../server/indexer/models';
@@ -11,8 +12,6 @@ import { flag, option, UsageError, type ParsedArgs } from './args';
 import { cacheRoot, defaultDataDir } from './dataDir';
 import { downloadReporter } from './downloadProgress';
 
-const DEFAULT_TEXT_MODEL = 'Xenova/all-MiniLM-L6-v2';
-const DEFAULT_IMAGE_MODEL = 'Xenova/clip-vit-base-patch32';
 
 export function folderArg(args: ParsedArgs, positionals: number): string {
   if (args.positionals.length !== positionals) {

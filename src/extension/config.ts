@@ -1,6 +1,7 @@
 // Every `loupe.*` setting is read and validated here, nowhere else. Defaults live in package.json
 // (`contributes.configuration`); VS Code fills them in, so a missing value means a broken manifest.
 
+import { DEFAULT_IMAGE_MODEL, DEFAULT_TEXT_MODEL } from '../protocol/defaultModels';
 import type { LoupeSettings } from '../protocol/requests';
 
 /** The part of vscode.WorkspaceConfiguration we use; kept minimal so this file runs in unit tests. */
@@ -17,8 +18,8 @@ export interface ConfigReading {
 /** Used when a value is missing or invalid; must agree with package.json. */
 export const DEFAULT_SETTINGS: LoupeSettings = {
   modelPath: '',
-  textModel: 'Xenova/all-MiniLM-L6-v2',
-  imageModel: 'Xenova/clip-vit-base-patch32',
+  textModel: DEFAULT_TEXT_MODEL,
+  imageModel: DEFAULT_IMAGE_MODEL,
   exclude: [],
   maxFileSize: 1_048_576,
   embeddingThreads: 0,

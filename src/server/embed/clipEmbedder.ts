@@ -4,7 +4,8 @@ import * as fs from 'node:fs/promises';
 import { checkTexts, inBatches, rows } from './batching';
 import { decodeBmp, isBmp } from './bmp';
 import { EmbedError, describeError } from './errors';
-import { DEFAULT_CLIP_MODEL, loadModel, type ModelSourceOptions } from './modelSource';
+import { DEFAULT_IMAGE_MODEL } from '../../protocol/defaultModels';
+import { loadModel, type ModelSourceOptions } from './modelSource';
 import { DTYPE_SUFFIX, sessionOptions, transformers, type ModelRuntimeSettings } from './transformers';
 
 /** An image to embed: a file on disk, or its encoded bytes (PNG, JPEG, WebP, GIF, BMP, …). */
@@ -34,7 +35,7 @@ export class ClipEmbedder {
   ) {}
 
   static async load(options: ClipEmbedderOptions = {}): Promise<ClipEmbedder> {
-    const modelId = options.modelId ?? DEFAULT_CLIP_MODEL;
+    const modelId = options.modelId ?? DEFAULT_IMAGE_MODEL;
     const dtype = options.dtype ?? 'q8';
     const suffix = DTYPE_SUFFIX[dtype];
     const files = [

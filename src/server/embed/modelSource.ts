@@ -7,8 +7,6 @@ import * as path from 'node:path';
 import { EmbedError, describeError } from './errors';
 import { transformers } from './transformers';
 
-export const DEFAULT_TEXT_MODEL = 'Xenova/all-MiniLM-L6-v2';
-export const DEFAULT_CLIP_MODEL = 'Xenova/clip-vit-base-patch32';
 
 export interface DownloadProgress {
   model: string;

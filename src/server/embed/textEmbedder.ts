@@ -2,7 +2,8 @@
 // mean pooling over the attention mask, L2 normalisation (so inner product = cosine).
 import { checkTexts, inBatches, rows } from './batching';
 import { EmbedError } from './errors';
-import { DEFAULT_TEXT_MODEL, loadModel, type ModelSourceOptions } from './modelSource';
+import { DEFAULT_ONNX_TEXT_MODEL } from '../../protocol/defaultModels';
+import { loadModel, type ModelSourceOptions } from './modelSource';
 import { DTYPE_SUFFIX, sessionOptions, transformers, type ModelRuntimeSettings } from './transformers';
 
 /** modelId defaults to Xenova/all-MiniLM-L6-v2, dtype to q8, batchSize to 32. */
@@ -27,7 +28,7 @@ export class TextEmbedder {
   ) {}
 
   static async load(options: TextEmbedderOptions = {}): Promise<TextEmbedder> {
-    const modelId = options.modelId ?? DEFAULT_TEXT_MODEL;
+    const modelId = options.modelId ?? DEFAULT_ONNX_TEXT_MODEL;
     const dtype = options.dtype ?? 'q8';
     const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`];
     const { tokenizer, model } = await loadModel(modelId, files, options, async (name, hub) => {

@@ -2,14 +2,15 @@
 // a time and posts the vectors back, transferring their buffers instead of copying them.
 // Entry point for both out/src/server/embed/worker.js (tsc) and dist/embedWorker.js (esbuild).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { ClipEmbedder, type ImageInput } from './clipEmbedder';
+import type { ClipEmbedder, ImageInput } from './clipEmbedder';
 import { EmbedError, describeError, type SerializedEmbedError } from './errors';
 import type { DownloadProgress } from './modelSource';
-import { TextEmbedder } from './textEmbedder';
+import { StaticEmbedder, isStaticModelId } from './staticEmbedder';
+import type { TextEmbedder } from './textEmbedder';
 import type { EmbedBatch, EmbedKind, EmbedWorkerConfig, WorkerMessage } from './workerProtocol';
 
 interface Models {
-  text?: TextEmbedder;
+  text?: TextEmbedder | StaticEmbedder;
   clip?: ClipEmbedder;
 }
 
@@ -21,14 +22,17 @@ async function serve(port: MessagePort, config: EmbedWorkerConfig): Promise<void
   const onProgress = (progress: DownloadProgress) => post({ type: 'progress', progress });
   const models: Models = {};
   try {
-    if (config.text) models.text = await TextEmbedder.load({ ...config.text, onProgress });
-    if (config.clip) models.clip = await ClipEmbedder.load({ ...config.clip, onProgress });
+    // The ONNX embedders are required only when used: the built-in model needs no model runtime,
+    // and importing transformers.js costs about a second.
+    if (config.text && isStaticModelId(config.text.modelId ?? '')) models.text = StaticEmbedder.load();
+    else if (config.text) models.text = await (require('./textEmbedder') as typeof import('./textEmbedder')).TextEmbedder.load({ ...config.text, onProgress });
+    if (config.clip) models.clip = await (require('./clipEmbedder') as typeof import('./clipEmbedder')).ClipEmbedder.load({ ...config.clip, onProgress });
   } catch (err) {
     post({ type: 'load-failed', error: serialize(err) });
     port.close();
     return;
   }
-  const loaded = (m: TextEmbedder | ClipEmbedder | undefined) => (m ? { modelId: m.modelId, dim: m.dim } : undefined);
+  const loaded = (m: TextEmbedder | StaticEmbedder | ClipEmbedder | undefined) => (m ? { modelId: m.modelId, dim: m.dim } : undefined);
   post({ type: 'ready', text: loaded(models.text), clip: loaded(models.clip) });
 
   // One batch at a time: the ONNX sessions already use the thread budget.
@@ -70,7 +74,7 @@ async function embedBatch(
 function embed(models: Models, kind: EmbedKind, inputs: string[] | ImageInput[]): Promise<Float32Array[]> {
   const model = kind === 'text' ? models.text : models.clip;
   if (!model) throw new EmbedError('bad-input', `no ${kind === 'text' ? 'text' : 'CLIP'} model is loaded in this worker`);
-  if (kind === 'text') return (model as TextEmbedder).embed(inputs as string[]);
+  if (kind === 'text') return (model as TextEmbedder | StaticEmbedder).embed(inputs as string[]);
   if (kind === 'clip-text') return (model as ClipEmbedder).embedTexts(inputs as string[]);
   return (model as ClipEmbedder).embedImages(inputs as ImageInput[]);
 }

@@ -86,7 +86,7 @@ test('with no folder open the server is ready with nothing indexed and says why'
   assert.equal(status.chunks, 0);
   assert.equal(status.images, 0);
   assert.deepEqual(status.skipped, {});
-  assert.deepEqual(status.model, { text: 'Xenova/all-MiniLM-L6-v2', image: 'Xenova/clip-vit-base-patch32' });
+  assert.deepEqual(status.model, { text: 'loupe/code-v1', image: 'Xenova/clip-vit-base-patch32' });
   assert.match(status.message ?? '', /No folder is open/);
   assert.ok(server.notifications.some((n) => n.state === 'ready'), 'no statusChanged notification for ready');
 });
