@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { backupDatabase, restoreDatabase } from '../engine/backup';
 import { Database } from '../engine/database';
 import { startRestServer } from '../engine/rest/server';
+import { AccessControl } from '../engine/catalog/accessControl';
 import type { HitsResult, SearchMode } from '../protocol/requests';
 import { databaseDir, readIndexState } from '../server/indexer/indexState';
 import { IndexModels, type ModelSettings } from '../server/indexer/models';
@@ -25,7 +26,7 @@ const USAGE = `usage:
   loupe search <folder> "<query>" [--limit N] [--filter EXPR] [--mode hybrid|dense|text] [--json] [BACKEND]
   loupe search-image <folder> (--text "..." | --image FILE) [--limit N] [--json] [BACKEND]
   loupe status <folder> [--data DIR]
-  loupe serve --data DIR [--port N] [--host H] [--token T]
+  loupe serve --data DIR [--port N] [--host H] [--token T] [--root-password P]
   loupe backup --data DIR --out FILE
   loupe restore --from FILE --data DIR      (DIR must be new or empty)
   loupe lsp --stdio
@@ -62,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
     case 'status':
       return statusCommand(parseArgs(rest, { data: V }));
     case 'serve':
-      return serveCommand(parseArgs(rest, { data: V, port: V, host: V, token: V }));
+      return serveCommand(parseArgs(rest, { data: V, port: V, host: V, token: V, 'root-password': V }));
     case 'backup':
       return backupCommand(parseArgs(rest, { data: V, out: V }));
     case 'restore':
@@ -174,9 +175,13 @@ async function serveCommand(args: ParsedArgs): Promise<number> {
   const host = option(args, 'host') ?? '127.0.0.1';
   const token = option(args, 'token') ?? process.env.LOUPE_TOKEN ?? randomBytes(18).toString('base64url');
   const db = await Database.open(dir, { onWarning: (w) => note(`loupe: ${w}`) });
-  const server = await startRestServer({ db, host, port, token });
+  const rootPassword = option(args, 'root-password') ?? process.env.LOUPE_ROOT_PASSWORD;
+  const { access, generatedRootPassword } = await AccessControl.open(dir, rootPassword);
+  const server = await startRestServer({ db, host, port, token, access });
   out(`Milvus REST API on ${server.url} (database ${dir})`);
   if (!option(args, 'token') && !process.env.LOUPE_TOKEN) out(`token: ${token}`);
+  // Shown once, on the first start: it is stored only as a hash.
+  if (generatedRootPassword) out(`root password: ${generatedRootPassword} (clients may send root:<password> as the token)`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
