@@ -29,7 +29,9 @@ export const entityRoutes: Record<string, Route> = {
   delete: async (db, body) => {
     const c = collectionOf(db, body);
     const filter = body.optStr('filter');
-    const partitionNames = partitionNamesOf(body);
+    // Milvus's delete names one partition (`partitionName`); take a list too.
+    const one = body.optStr('partitionName');
+    const partitionNames = one ? [one] : partitionNamesOf(body);
     if (filter) return ok(await c.delete({ filter, filterParams: exprParamsOf(body), partitionNames }));
     if (!body.has('id')) throw missing('filter or id', 'a filter expression, or primary keys');
     return ok(await c.delete({ ids: idsOf(body), partitionNames }));

@@ -12,23 +12,36 @@ export const TOKEN = 'test-token-0123456789';
 export interface TestServer {
   db: Database;
   server: RestServer;
+  dir: string;
+  /** Closes the server and the database and opens both again over the same directory. */
+  restart(): Promise<void>;
   /** Closes the server, then the database, then removes its directory. */
   stop(): Promise<void>;
 }
 
 export async function startTestServer(opts: Partial<RestServerOptions> = {}): Promise<TestServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'loupe-rest-'));
-  const db = await Database.open(dir);
-  const server = await startRestServer({ db, host: '127.0.0.1', port: 0, token: TOKEN, ...opts });
-  return {
-    db,
-    server,
+  const open = async () => {
+    const db = await Database.open(dir);
+    return { db, server: await startRestServer({ db, host: '127.0.0.1', port: 0, token: TOKEN, ...opts }) };
+  };
+  const close = async () => {
+    await running.server.close();
+    await running.db.close();
+  };
+  const running: TestServer = {
+    ...(await open()),
+    dir,
+    restart: async () => {
+      await close();
+      Object.assign(running, await open());
+    },
     stop: async () => {
-      await server.close();
-      await db.close();
+      await close();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return running;
 }
 
 export interface RawReply {
