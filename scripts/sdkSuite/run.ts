@@ -121,7 +121,8 @@ async function runOne(sdkDir: string, runnerDir: string, run: Run): Promise<Case
   const token = randomBytes(12).toString('hex');
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-sdk-data-'));
   const port = await freePort();
-  const server = spawn(process.execPath, [CLI, 'serve', '--data', data, '--port', String(port), '--token', token], {
+  const grpcPort = await freePort();
+  const server = spawn(process.execPath, [CLI, 'serve', '--data', data, '--port', String(port), '--token', token, '--grpc-port', String(grpcPort)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const serverLog: string[] = [];
@@ -129,6 +130,7 @@ async function runOne(sdkDir: string, runnerDir: string, run: Run): Promise<Case
   server.stderr?.on('data', (b: Buffer) => serverLog.push(b.toString()));
   try {
     await waitForPort(port, server);
+    await waitForPort(grpcPort, server);
     const address = `127.0.0.1:${port}`;
     if (run.createDb) await createDatabaseOverRest(address, token, run.createDb);
     const outFile = path.join(data, 'jest-results.json');
@@ -137,7 +139,7 @@ async function runOne(sdkDir: string, runnerDir: string, run: Run): Promise<Case
     const child = spawn(
       process.execPath,
       [jest, '--config', JSON.stringify(config), '--runInBand', '--json', `--outputFile=${outFile}`, '--runTestsByPath', path.join(sdkDir, run.file)],
-      { cwd: sdkDir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOUPE_SDK_TOKEN: token, LOUPE_SDK_ADDRESS: address, NODE_ENV: 'dev' } },
+      { cwd: sdkDir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOUPE_SDK_TOKEN: token, LOUPE_SDK_ADDRESS: `127.0.0.1:${grpcPort}`, LOUPE_SDK_HTTP: address, NODE_ENV: 'dev' } },
     );
     const stderr: string[] = [];
     child.stderr?.on('data', (b: Buffer) => stderr.push(b.toString()));
@@ -181,7 +183,12 @@ function jestConfig(sdkDir: string, runnerDir: string): Record<string, unknown> 
       '/uuid/.+\\.js$': [path.join(runnerDir, 'node_modules', 'babel-jest'), { plugins: [path.join(runnerDir, 'node_modules', '@babel', 'plugin-transform-modules-commonjs')] }],
     },
     transformIgnorePatterns: ['/node_modules/(?!uuid/)'],
-    moduleNameMapper: { '^(\\.\\./)+milvus$': shim, '^\\./ip$': address },
+    moduleNameMapper: {
+      '^(\\.\\./)+milvus$': shim,
+      '^\\./ip$': address,
+      // The SDK needs lru-cache 9+; pin it to the copy node resolves for the SDK, not one of jest's own.
+      '^lru-cache$': require.resolve('lru-cache', { paths: [path.join(REPO, 'node_modules', '@zilliz', 'milvus2-sdk-node')] }),
+    },
     moduleDirectories: ['node_modules', path.join(runnerDir, 'node_modules'), path.join(REPO, 'node_modules')],
   };
 }

@@ -9,6 +9,9 @@ import { backupDatabase, restoreDatabase } from '../engine/backup';
 import { Database } from '../engine/database';
 import { startRestServer } from '../engine/rest/server';
 import { AccessControl } from '../engine/catalog/accessControl';
+import { Catalog } from '../engine/catalog/catalog';
+import { TokenAuth } from '../engine/catalog/tokenAuth';
+import { startGrpcServer } from '../engine/grpc/server';
 import type { HitsResult, SearchMode } from '../protocol/requests';
 import { databaseDir, readIndexState } from '../server/indexer/indexState';
 import { IndexModels, type ModelSettings } from '../server/indexer/models';
@@ -26,7 +29,7 @@ const USAGE = `usage:
   loupe search <folder> "<query>" [--limit N] [--filter EXPR] [--mode hybrid|dense|text] [--json] [BACKEND]
   loupe search-image <folder> (--text "..." | --image FILE) [--limit N] [--json] [BACKEND]
   loupe status <folder> [--data DIR]
-  loupe serve --data DIR [--port N] [--host H] [--token T] [--root-password P]
+  loupe serve --data DIR [--port N] [--host H] [--token T] [--root-password P] [--grpc-port N]
   loupe backup --data DIR --out FILE
   loupe restore --from FILE --data DIR      (DIR must be new or empty)
   loupe lsp --stdio
@@ -63,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     case 'status':
       return statusCommand(parseArgs(rest, { data: V }));
     case 'serve':
-      return serveCommand(parseArgs(rest, { data: V, port: V, host: V, token: V, 'root-password': V }));
+      return serveCommand(parseArgs(rest, { data: V, port: V, host: V, token: V, 'root-password': V, 'grpc-port': V }));
     case 'backup':
       return backupCommand(parseArgs(rest, { data: V, out: V }));
     case 'restore':
@@ -177,8 +180,12 @@ async function serveCommand(args: ParsedArgs): Promise<number> {
   const db = await Database.open(dir, { onWarning: (w) => note(`loupe: ${w}`) });
   const rootPassword = option(args, 'root-password') ?? process.env.LOUPE_ROOT_PASSWORD;
   const { access, generatedRootPassword } = await AccessControl.open(dir, rootPassword);
-  const server = await startRestServer({ db, host, port, token, access });
+  const catalog = await Catalog.attach(db, { onWarning: (w) => note(`loupe: ${w}`) });
+  const server = await startRestServer({ db, host, port, token, access, catalog });
   out(`Milvus REST API on ${server.url} (database ${dir})`);
+  const grpcPort = intOption(args, 'grpc-port', 0, 65535);
+  const grpc = grpcPort === undefined ? undefined : await startGrpcServer({ catalog, auth: new TokenAuth(token, access), host, port: grpcPort });
+  if (grpc) out(`Milvus gRPC API on ${grpc.address} (databases and the collection list; see the README)`);
   if (!option(args, 'token') && !process.env.LOUPE_TOKEN) out(`token: ${token}`);
   // Shown once, on the first start: it is stored only as a hash.
   if (generatedRootPassword) out(`root password: ${generatedRootPassword} (clients may send root:<password> as the token)`);
@@ -187,7 +194,9 @@ async function serveCommand(args: ParsedArgs): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await grpc?.close();
   await server.close();
+  await catalog.close();
   await db.close();
   return 0;
 }

@@ -7,11 +7,11 @@
 // `Authorization: Bearer <token>`: the server's token (root, compared in constant time) or a
 // user's `user:password`. Each endpoint then needs its Milvus privilege (privileges.ts).
 
-import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { AccessControl, ROOT } from '../catalog/accessControl';
+import { AccessControl } from '../catalog/accessControl';
+import { TokenAuth } from '../catalog/tokenAuth';
 import { Catalog, DEFAULT_DB } from '../catalog/catalog';
 import { EngineError } from '../errors';
 import { roleRoutes, userRoutes } from './accessRoutes';
@@ -83,19 +83,18 @@ export async function startRestServer(opts: RestServerOptions): Promise<RestServ
   const host = opts.host ?? '127.0.0.1';
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const requestTimeout = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const tokenDigest = digest(opts.token);
   const metrics = new RestMetrics();
   const log = opts.log ?? (() => undefined);
   const catalog = opts.catalog ?? (await Catalog.attach(opts.db));
   const access = opts.access ?? (await AccessControl.open(opts.db.dir, opts.rootPassword)).access;
   const importRoot = opts.db.dir ? path.join(opts.db.dir, 'import') : undefined;
 
+  const auth = new TokenAuth(opts.token, access);
+
   /** The user a request speaks for, or undefined. */
   function userOf(header: string | undefined): string | undefined {
     const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-    const presented = m ? m[1].trim() : '';
-    if (authorized(presented, tokenDigest) && m !== null) return ROOT;
-    return presented ? access.authenticate(presented) : undefined;
+    return auth.userOf(m ? m[1].trim() : '');
   }
 
   const server = http.createServer(
@@ -169,15 +168,6 @@ export async function startRestServer(opts: RestServerOptions): Promise<RestServ
         server.closeAllConnections();
       }).then(() => (opts.catalog ? undefined : catalog.close())),
   };
-}
-
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s, 'utf8').digest();
-}
-
-/** The server token? Digests make the compare constant-time whatever the lengths. */
-function authorized(presented: string, expected: Buffer): boolean {
-  return timingSafeEqual(digest(presented), expected);
 }
 
 function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
