@@ -94,7 +94,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     }],
     ShowCollections: ['collections/list', (req, caller) => {
       const names = catalog.database(dbOf(req, caller)).listCollections();
-      return { status: SUCCESS, collection_names: names, collection_ids: names.map(() => '0'), created_timestamps: names.map(() => '0'), created_utc_timestamps: names.map(() => '0') };
+      return { status: SUCCESS, collection_names: names, collection_ids: names.map(() => '0'), created_timestamps: names.map(() => '0'), created_utc_timestamps: names.map(() => '0'), inMemory_percentages: names.map(() => '100') };
     }],
     HasCollection: ['collections/has', (req, caller) => ({ status: SUCCESS, value: catalog.database(dbOf(req, caller)).hasCollection(String(req.collection_name ?? '')) })],
     DropCollection: ['collections/drop', async (req, caller) => {
