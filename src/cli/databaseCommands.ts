@@ -4,6 +4,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { backupDatabase, restoreDatabase } from '../engine/backup';
 import { Database } from '../engine/database';
+import { AccessControl } from '../engine/catalog/accessControl';
+import { Catalog } from '../engine/catalog/catalog';
+import { TokenAuth } from '../engine/catalog/tokenAuth';
 import { startGrpcServer } from '../engine/grpc/server';
 import { startRestServer } from '../engine/rest/server';
 import { databaseDir } from '../server/indexer/indexState';
@@ -15,24 +18,29 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
   if (!data) throw new UsageError('serve needs --data DIR (a data directory from loupe index, or a database directory)');
   const dir = fs.existsSync(databaseDir(data)) ? databaseDir(data) : data;
   const port = intOption(args, 'port', 0, 65535) ?? 19530;
+  // gRPC on its own port (REST keeps Milvus's 19530); `--port 0` picks free ports for both.
+  const grpcPort = option(args, 'grpc-port') === 'off' ? undefined : (intOption(args, 'grpc-port', 0, 65535) ?? (port === 0 ? 0 : 19531));
   const host = option(args, 'host') ?? '127.0.0.1';
   const token = option(args, 'token') ?? process.env.LOUPE_TOKEN ?? randomBytes(18).toString('base64url');
   const db = await Database.open(dir, { onWarning: (w) => note(`loupe: ${w}`) });
-  // gRPC on its own port (REST keeps Milvus's 19530); `--port 0` picks free ports for both.
-  const grpcOff = option(args, 'grpc-port') === 'off';
-  const grpcPort = grpcOff ? undefined : (intOption(args, 'grpc-port', 0, 65535) ?? (port === 0 ? 0 : 19531));
-  const server = await startRestServer({ db, host, port, token });
-  const grpcServer = grpcPort === undefined ? undefined : await startGrpcServer({ db, host, port: grpcPort, token, log: (l) => note(`loupe: ${l}`) });
+  const rootPassword = option(args, 'root-password') ?? process.env.LOUPE_ROOT_PASSWORD;
+  const { access, generatedRootPassword } = await AccessControl.open(dir, rootPassword);
+  const catalog = await Catalog.attach(db, { onWarning: (w) => note(`loupe: ${w}`) });
+  const server = await startRestServer({ db, host, port, token, access, catalog });
   out(`Milvus REST API on ${server.url} (database ${dir})`);
-  if (grpcServer) out(`Milvus gRPC API on ${grpcServer.address}`);
+  const grpc = grpcPort === undefined ? undefined : await startGrpcServer({ catalog, auth: new TokenAuth(token, access), host, port: grpcPort, log: (l) => note(`loupe: ${l}`) });
+  if (grpc) out(`Milvus gRPC API on ${grpc.address}`);
   if (!option(args, 'token') && !process.env.LOUPE_TOKEN) out(`token: ${token}`);
+  // Shown once, on the first start: it is stored only as a hash.
+  if (generatedRootPassword) out(`root password: ${generatedRootPassword} (clients may send root:<password> as the token)`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await grpc?.close();
   await server.close();
-  await grpcServer?.close();
+  await catalog.close();
   await db.close();
   return 0;
 }

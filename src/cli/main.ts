@@ -13,7 +13,7 @@ const USAGE = `usage:
   loupe search <folder> "<query>" [--limit N] [--filter EXPR] [--mode hybrid|dense|text] [--json] [BACKEND]
   loupe search-image <folder> (--text "..." | --image FILE) [--limit N] [--json] [BACKEND]
   loupe status <folder> [--data DIR]
-  loupe serve --data DIR [--port N] [--grpc-port N|off] [--host H] [--token T]
+  loupe serve --data DIR [--port N] [--grpc-port N|off] [--host H] [--token T] [--root-password P]
   loupe backup --data DIR --out FILE
   loupe restore --from FILE --data DIR      (DIR must be new or empty)
   loupe lsp --stdio
@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     case 'status':
       return (await import('./indexCommands.js')).statusCommand(parseArgs(rest, { data: V }));
     case 'serve':
-      return (await import('./databaseCommands.js')).serveCommand(parseArgs(rest, { data: V, port: V, 'grpc-port': V, host: V, token: V }));
+      return (await import('./databaseCommands.js')).serveCommand(parseArgs(rest, { data: V, port: V, 'grpc-port': V, host: V, token: V, 'root-password': V }));
     case 'backup':
       return (await import('./databaseCommands.js')).backupCommand(parseArgs(rest, { data: V, out: V }));
     case 'restore':

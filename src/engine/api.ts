@@ -18,6 +18,8 @@ export interface UpsertResult {
 
 export interface DeleteRequest {
   ids?: PrimaryKey[];
+  /** Only rows in these partitions (all when absent). */
+  partitionNames?: string[];
   filter?: string;
   /** Values for `{name}` placeholders in the filter (Milvus filter templating). */
   filterParams?: Record<string, JsonValue>;
@@ -29,6 +31,8 @@ export interface DeleteResult {
 
 export interface QueryRequest {
   filter?: string;
+  /** Only rows in these partitions (every loaded partition when absent). */
+  partitionNames?: string[];
   filterParams?: Record<string, JsonValue>;
   ids?: PrimaryKey[];
   /** Fields to return; the primary key is always returned. `['count(*)']` counts instead. */
@@ -54,6 +58,8 @@ export interface SearchRequest {
   offset?: number;
   filter?: string;
   filterParams?: Record<string, JsonValue>;
+  /** Only rows in these partitions (every loaded partition when absent). */
+  partitionNames?: string[];
   outputFields?: string[];
   /** If given, must match the index's metric (Milvus checks this). */
   metricType?: MetricType;

@@ -19,7 +19,9 @@ import { EngineError, ErrorCode, invalid } from './errors';
 import { compileFilter } from './expr';
 import type { IndexSpec } from './index/types';
 import { checkRows } from './schema/checkRows';
-import type { CollectionSchema, JsonValue, Row } from './schema/types';
+import { type CollectionSchema, type JsonValue, type Row, DEFAULT_PARTITION, PARTITION_KEY } from './schema/types';
+import { validateSchema } from './schema/validateSchema';
+import { Partitions, both, partitionOf } from './partitions';
 import { allowSet, matchingOffsets } from './search/allowBits';
 import { resolveOutputFields, project } from './search/outputFields';
 import { fuse, type RankedList } from './search/rankers';
@@ -44,6 +46,7 @@ export type LoadState = 'LoadStateLoaded' | 'LoadStateNotLoad';
 export class Collection {
   private loadState: LoadState = 'LoadStateLoaded';
   private readonly inserting = new Set<PrimaryKey>();
+  readonly partitions: Partitions;
 
   constructor(
     readonly name: string,
@@ -51,7 +54,9 @@ export class Collection {
     readonly segments: SegmentSet,
     private readonly log: CollectionLog,
     readonly createdAt: number,
-  ) {}
+  ) {
+    this.partitions = new Partitions(schema, name);
+  }
 
   get indexes(): IndexEntry[] {
     return this.segments.indexes;
@@ -65,10 +70,55 @@ export class Collection {
     return { rowCount: this.segments.liveCount };
   }
 
+  /** Live rows in one partition. */
+  partitionStats(name: string): CollectionStats {
+    this.partitions.check(name);
+    return { rowCount: this.rowsWhere((r) => partitionOf(r) === name).length };
+  }
+
+  // ---- schema changes: a new field, properties, partitions -----------------------------
+
+  /**
+   * Applies `change` to a copy of the schema, checks the result as at create time, then makes it
+   * the schema and writes the manifest before resolving; a rejected change alters nothing.
+   */
+  async alterSchema(change: (draft: CollectionSchema) => void): Promise<void> {
+    const draft = structuredClone(this.schema);
+    change(draft);
+    const checked = validateSchema(draft);
+    // Update in place: the segments, the manifest and the partitions share this object.
+    for (const f of checked.fields) {
+      const existing = this.schema.fields.find((e) => e.name === f.name);
+      if (existing) Object.assign(existing, f);
+      else this.schema.fields.push(f);
+    }
+    this.schema.description = checked.description;
+    this.schema.properties = checked.properties;
+    this.schema.indexProperties = checked.indexProperties;
+    this.schema.partitions = checked.partitions;
+    await this.segments.checkpointNow();
+  }
+
+  async createPartition(name: string): Promise<void> {
+    const next = this.partitions.withNew(name);
+    await this.alterSchema((d) => void (d.partitions = next));
+  }
+
+  /** Deletes the partition's rows (through the log), then forgets the partition. */
+  async dropPartition(name: string): Promise<void> {
+    const next = this.partitions.withoutOne(name);
+    const pks = this.rowsWhere((r) => partitionOf(r) === name).map(([seg, off]) => seg.pks[off]);
+    if (pks.length > 0) await this.logged({ type: 'delete', pks });
+    await this.alterSchema((d) => void (d.partitions = next));
+    this.partitions.forget(name);
+  }
+
   // ---- writes: check, log, apply -------------------------------------------------------
 
-  async insert(data: Row[]): Promise<InsertResult> {
+  async insert(data: Row[], partitionName?: string): Promise<InsertResult> {
+    const partition = this.targetPartition(partitionName);
     const checked = checkRows(this.schema, data, () => this.segments.allocateId());
+    tagRows(checked.rows, partition);
     checked.pks.forEach((pk, i) => {
       if (this.segments.has(pk) || this.inserting.has(pk)) {
         throw invalid(`row ${i}: primary key ${JSON.stringify(pk)} already exists; use upsert to replace it`);
@@ -84,8 +134,10 @@ export class Collection {
     return { insertCount: checked.pks.length, ids: checked.pks };
   }
 
-  async upsert(data: Row[]): Promise<UpsertResult> {
+  async upsert(data: Row[], partitionName?: string): Promise<UpsertResult> {
+    const partition = this.targetPartition(partitionName);
     const checked = checkRows(this.schema, data, () => this.segments.allocateId(), true);
+    tagRows(checked.rows, partition);
     await this.logged({ type: 'upsert', rows: checked.rows, vectors: checked.vectors });
     return { upsertCount: checked.pks.length, ids: checked.pks };
   }
@@ -97,12 +149,16 @@ export class Collection {
 
   async delete(req: DeleteRequest): Promise<DeleteResult> {
     let pks: PrimaryKey[];
+    const scope = this.partitions.writeScope(req.partitionNames);
     if (req.ids !== undefined) {
       if (!Array.isArray(req.ids)) throw invalid('delete: ids must be an array');
       // The same id twice deletes one row and must count once.
-      pks = [...new Set(req.ids)].filter((id) => this.segments.has(id));
+      pks = [...new Set(req.ids)].filter((id) => {
+        const loc = this.segments.locate(id);
+        return loc !== undefined && (!scope || scope(loc[0].rows[loc[1]]));
+      });
     } else if (typeof req.filter === 'string' && req.filter.trim() !== '') {
-      const filter = this.compile(req.filter, req.filterParams);
+      const filter = both(this.compile(req.filter, req.filterParams), scope) as (row: Row) => boolean;
       pks = [];
       for (const seg of this.segments.all()) for (const off of matchingOffsets(seg, filter)) pks.push(seg.pks[off]);
     } else {
@@ -122,10 +178,12 @@ export class Collection {
     this.ensureLoaded();
     const outputs = req.outputFields ?? [];
     const counting = outputs.length === 1 && outputs[0].toLowerCase() === 'count(*)';
-    const filter = req.filter && req.filter.trim() !== '' ? this.compile(req.filter, req.filterParams) : undefined;
+    const scope = this.partitions.readScope(req.partitionNames);
+    const given = req.filter && req.filter.trim() !== '' ? this.compile(req.filter, req.filterParams) : undefined;
+    const filter = both(given, scope);
     const offset = nonNegativeInt(req.offset ?? 0, 'offset');
     const limit = req.limit === undefined ? undefined : nonNegativeInt(req.limit, 'limit');
-    if (!counting && !filter && req.ids === undefined && limit === undefined) {
+    if (!counting && !given && req.ids === undefined && limit === undefined) {
       throw invalid('query: give a filter, ids, or a limit (an empty filter with no limit would return everything)');
     }
     const projection = counting ? undefined : resolveOutputFields(this.schema, outputs.length ? outputs : ['*']);
@@ -152,7 +210,8 @@ export class Collection {
   async search(req: SearchRequest): Promise<SearchResult> {
     this.ensureLoaded();
     const r = resolveSearch(this.schema, this.indexes, req);
-    const filter = req.filter && req.filter.trim() !== '' ? this.compile(req.filter, req.filterParams) : undefined;
+    const scope = this.partitions.readScope(req.partitionNames);
+    const filter = both(req.filter && req.filter.trim() !== '' ? this.compile(req.filter, req.filterParams) : undefined, scope);
     const projection = resolveOutputFields(this.schema, req.outputFields);
     const segs = this.segments.all();
     const allows = segs.map((s) => allowSet(s, filter));
@@ -218,6 +277,7 @@ export class Collection {
 
   load(): void {
     this.loadState = 'LoadStateLoaded';
+    this.partitions.loadAll();
   }
 
   release(): void {
@@ -229,6 +289,16 @@ export class Collection {
   }
 
   // ---- helpers ------------------------------------------------------------------------
+
+  private rowsWhere(pred: (row: Row) => boolean): Array<[Segment, number]> {
+    const out: Array<[Segment, number]> = [];
+    for (const seg of this.segments.all()) for (const off of matchingOffsets(seg, pred)) out.push([seg, off]);
+    return out;
+  }
+
+  private targetPartition(name: string | undefined): string {
+    return name === undefined || name === '' ? DEFAULT_PARTITION : this.partitions.check(name);
+  }
 
   private compile(text: string, params?: Record<string, JsonValue>): (row: Row) => boolean {
     if (typeof text !== 'string') throw invalid('filter must be a string');
@@ -244,6 +314,11 @@ export class Collection {
   private hit(m: Merged, projection: ReturnType<typeof resolveOutputFields>): SearchHit {
     return { id: m.seg.pks[m.offset], distance: m.distance, entity: project(projection, m.seg, m.offset) };
   }
+}
+
+/** Rows of a partition other than _default carry its name (see partitions.ts). */
+function tagRows(rows: Row[], partition: string): void {
+  if (partition !== DEFAULT_PARTITION) for (const r of rows) r[PARTITION_KEY] = partition;
 }
 
 function nonNegativeInt(v: unknown, name: string): number {

@@ -12,6 +12,7 @@ import type { CollectionSchema } from './schema/types';
 import { validateCollectionName, validateSchema } from './schema/validateSchema';
 import { SegmentSet, type SegmentSetOptions, normalizeSpec } from './segmentSet';
 import { type StoreLock, acquireLock } from './storage/lock';
+import { readManifest, writeManifest } from './storage/manifest';
 
 export interface CreateCollectionOptions {
   indexes?: Array<{ fieldName: string; indexName?: string } & IndexSpec>;
@@ -113,7 +114,7 @@ export class Database {
     }
     let collection: Collection;
     if (this.dir) {
-      const dc = await DurableCollection.create(path.join(this.dir, name), name, checked, this.options);
+      const dc = await DurableCollection.create(await freeDir(this.dir, name), name, checked, this.options);
       this.durable.set(name, dc);
       collection = dc.collection;
     } else {
@@ -139,6 +140,39 @@ export class Database {
     }
   }
 
+  /**
+   * Renames a collection. On disk the manifest's name is the commit point (a restart knows the
+   * collection by it); the folder follows, and if moving it fails the collection stays where it is.
+   */
+  async renameCollection(from: string, to: string): Promise<void> {
+    this.assertWritable();
+    const old = this.collection(from);
+    validateCollectionName(to);
+    if (this.collections.has(to)) throw new EngineError(ErrorCode.CollectionAlreadyExists, `collection "${to}" already exists; pick another name`);
+    const dc = this.durable.get(from);
+    let renamed: Collection;
+    if (dc && this.dir) {
+      await old.flush();
+      await dc.close();
+      const manifest = await readManifest(dc.dir);
+      if (!manifest) throw new EngineError(ErrorCode.StorageError, `${dc.dir}: manifest.json is missing`);
+      await writeManifest(dc.dir, { ...manifest, name: to });
+      let dir = dc.dir;
+      const target = path.join(this.dir, to);
+      const free = await fs.stat(target).then(() => false, () => true);
+      if (free) dir = await fs.rename(dc.dir, target).then(() => target, () => dc.dir);
+      const reopened = await DurableCollection.open(dir, this.options);
+      this.durable.delete(from);
+      this.durable.set(to, reopened);
+      renamed = reopened.collection;
+    } else {
+      renamed = new Collection(to, old.schema, old.segments, NO_LOG, old.createdAt);
+    }
+    if (old.getLoadState() !== 'LoadStateLoaded') renamed.release();
+    this.collections.delete(from);
+    this.collections.set(to, renamed);
+  }
+
   async flushAll(): Promise<void> {
     for (const c of this.collections.values()) await c.flush();
   }
@@ -155,5 +189,13 @@ export class Database {
   private assertWritable(): void {
     if (this.options.readOnly) throw new EngineError(ErrorCode.StorageError, 'the store is open read-only; writes are refused');
     if (this.closed) throw new EngineError(ErrorCode.StorageError, 'the database is closed');
+  }
+}
+
+/** `<dir>/<name>`, or `<name>-2`, … if a renamed collection still occupies that folder. */
+async function freeDir(dir: string, name: string): Promise<string> {
+  for (let i = 1; ; i++) {
+    const candidate = path.join(dir, i === 1 ? name : `${name}-${i}`);
+    if (await fs.stat(candidate).then(() => false, () => true)) return candidate;
   }
 }

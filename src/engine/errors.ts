@@ -15,6 +15,14 @@ export const ErrorCode = {
   /** The store is locked by another process, written by a newer version, or damaged. */
   StorageError: 2000,
   Unauthenticated: 1800,
+  DatabaseNotFound: 800,
+  DatabaseAlreadyExists: 802,
+  PartitionNotFound: 200,
+  AliasNotFound: 1600,
+  AliasAlreadyExists: 1602,
+  /** The user is authenticated but lacks the privilege (Milvus merr.ErrPrivilegeNotPermitted). */
+  PermissionDenied: 1401,
+  UserNotFound: 1500,
   NotFound: 404,
 } as const;
 

@@ -212,6 +212,11 @@ export class SegmentSet {
     await this.building;
   }
 
+  /** Writes the manifest now (after a schema change: a new field, properties, partitions). */
+  async checkpointNow(): Promise<void> {
+    await this.enqueue(() => this.persistNow(undefined));
+  }
+
   /** Seals what is growing and, in a durable store, writes everything out (deletes included). */
   async flush(): Promise<void> {
     // Cut even with nothing growing: deletes alone still need their delta logs written. Writes

@@ -22,7 +22,6 @@ type Req = Record<string, unknown>;
 export type Rpc = (db: RestDatabase, req: Req) => Promise<Record<string, unknown>>;
 
 const DEFAULT_LIMIT = 10;
-const VERSION = 'v2.6.0';
 
 function str(req: Req, key: string): string {
   const v = req[key];
@@ -179,6 +178,12 @@ async function asInsertError<T>(work: () => Promise<T>): Promise<T> {
     }
     throw e;
   }
+}
+
+/** `partition_names` of a query, search or hybrid search; empty means all partitions. */
+function partitionNamesOf(req: Req): string[] | undefined {
+  const names = (req.partition_names as string[] | undefined) ?? [];
+  return names.length ? names : undefined;
 }
 
 function rowsOf(req: Req): Row[] {
@@ -345,14 +350,34 @@ function searchResults(c: Collection, results: SearchHit[][], asked: string[], t
 
 const loadStates: Record<string, string> = { LoadStateLoaded: 'LoadStateLoaded', LoadStateNotLoad: 'LoadStateNotLoad', LoadStateLoading: 'LoadStateLoading', LoadStateNotExist: 'LoadStateNotExist' };
 
-export const rpcs: Record<string, Rpc> = {
-  Connect: async () => ({
-    server_info: { build_tags: 'loupe', build_time: '', git_commit: '', go_version: '', deploy_mode: 'STANDALONE', reserved: {} },
-    identifier: String(Date.now() % 1_000_000_000),
-  }),
-  GetVersion: async () => ({ version: VERSION }),
-  CheckHealth: async () => ({ isHealthy: true, reasons: [], quota_states: [] }),
+/** The REST endpoint whose privilege each call needs (privileges.ts keeps one table for both doors). */
+export const RPC_ENDPOINTS: Record<string, string | undefined> = {
+  CreateCollection: 'collections/create',
+  DescribeCollection: 'collections/describe',
+  HasCollection: 'collections/has',
+  DropCollection: 'collections/drop',
+  ShowCollections: 'collections/list',
+  GetCollectionStatistics: 'collections/get_stats',
+  LoadCollection: 'collections/load',
+  ReleaseCollection: 'collections/release',
+  GetLoadState: 'collections/get_load_state',
+  GetLoadingProgress: 'collections/get_load_state',
+  CreateIndex: 'indexes/create',
+  DescribeIndex: 'indexes/describe',
+  DropIndex: 'indexes/drop',
+  Insert: 'entities/insert',
+  Upsert: 'entities/upsert',
+  Delete: 'entities/delete',
+  Query: 'entities/query',
+  Search: 'entities/search',
+  HybridSearch: 'entities/hybrid_search',
+  Flush: 'collections/flush',
+  GetFlushState: undefined,
+  ManualCompaction: 'collections/compact',
+  GetCompactionState: 'collections/get_compaction_state',
+};
 
+export const rpcs: Record<string, Rpc> = {
   CreateCollection: async (db, req) => {
     const name = need(req, 'collection_name');
     const bytes = req.schema as Uint8Array | undefined;
@@ -440,18 +465,19 @@ export const rpcs: Record<string, Rpc> = {
 
   Insert: async (db, req) => {
     const c = collectionOf(db, req);
-    const r = await asInsertError(() => c.insert(rowsOf(req)));
+    const r = await asInsertError(() => c.insert(rowsOf(req), str(req, 'partition_name') || undefined));
     return { IDs: idsMessage(pkField(c), r.ids), succ_index: r.ids.map((_, i) => i), err_index: [], insert_cnt: String(r.insertCount), delete_cnt: '0', upsert_cnt: '0', timestamp: String(Date.now()) };
   },
   Upsert: async (db, req) => {
     const c = collectionOf(db, req);
-    const r = await asInsertError(() => c.upsert(rowsOf(req)));
+    const r = await asInsertError(() => c.upsert(rowsOf(req), str(req, 'partition_name') || undefined));
     return { IDs: idsMessage(pkField(c), r.ids), succ_index: r.ids.map((_, i) => i), err_index: [], insert_cnt: '0', delete_cnt: '0', upsert_cnt: String(r.upsertCount), timestamp: String(Date.now()) };
   },
   Delete: async (db, req) => {
     const c = collectionOf(db, req);
     const filterParams = templateValuesOf(req);
-    const r = await c.delete({ filter: need(req, 'expr'), ...(filterParams ? { filterParams } : {}) });
+    const partition = str(req, 'partition_name');
+    const r = await c.delete({ filter: need(req, 'expr'), ...(filterParams ? { filterParams } : {}), ...(partition ? { partitionNames: [partition] } : {}) });
     return { IDs: idsMessage(pkField(c), []), succ_index: [], err_index: [], insert_cnt: '0', delete_cnt: String(r.deleteCount), upsert_cnt: '0', timestamp: String(Date.now()) };
   },
   Query: async (db, req) => {
@@ -464,6 +490,7 @@ export const rpcs: Record<string, Rpc> = {
     const rows = await c.query({
       filter: str(req, 'expr'),
       ...(filterParams ? { filterParams } : {}),
+      partitionNames: partitionNamesOf(req),
       outputFields: asked.length ? engineOutputs(c, asked) : [pkField(c).name],
       ...(limit !== undefined ? { limit } : {}),
       offset: Number(qp.get('offset') ?? 0),
@@ -480,6 +507,7 @@ export const rpcs: Record<string, Rpc> = {
     const asked = (req.output_fields as string[] | undefined) ?? [];
     const sr = searchRequestOf(c, req);
     sr.outputFields = engineOutputs(c, asked);
+    sr.partitionNames = partitionNamesOf(req);
     return searchResults(c, await c.search(sr), asked, sr.limit);
   },
   HybridSearch: async (db, req) => {

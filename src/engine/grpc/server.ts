@@ -1,23 +1,39 @@
-// The Milvus gRPC front door (milvus.proto.milvus.MilvusService over @grpc/grpc-js), so the SDK's
-// MilvusClient and pymilvus work against Loupe unchanged. It answers the calls in rpcs.ts; every
-// other call gets Milvus's "not supported" status rather than a transport error, so a client
-// sees which feature it asked for.
-//
-// Security as the REST door: binds 127.0.0.1 unless told otherwise; every call carries the
-// token in the `authorization` metadata (the SDK sends base64 of `token`), compared in constant
-// time; without it the call fails UNAUTHENTICATED, as Milvus's own interceptor does.
+// The Milvus gRPC front door (milvus.proto.milvus.MilvusService, from the .proto JSON the Node SDK
+// ships), on its own port, loopback by default, with the REST door's users and privileges: the
+// `authorization` metadata carries base64 of the server token or `user:password`, `dbname` names
+// the database. The handshake, databases and the collection list are answered here; collections,
+// indexes and entities by rpcs.ts (the same engine calls and request checks as REST). Any other
+// method answers UNIMPLEMENTED, saying so (see the README for what is served).
 
-import { createHash, timingSafeEqual } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { EngineError } from '../errors';
-import { checkDatabaseName, type RestDatabase } from '../rest/route';
-import { RestCode, RestError, WireObject } from '../rest/wire';
-import { milvusService } from './milvusProto';
-import { rpcs } from './rpcs';
+import { fromJSON } from '@grpc/proto-loader';
+import type { Catalog } from '../catalog/catalog';
+import { DEFAULT_DB } from '../catalog/catalog';
+import type { TokenAuth } from '../catalog/tokenAuth';
+import { EngineError, ErrorCode } from '../errors';
+import { needOf } from '../rest/privileges';
+import { aliasView } from '../rest/route';
+import { RestError, WireObject } from '../rest/wire';
+import { RPC_ENDPOINTS, rpcs } from './rpcs';
+
+// The SDK's own protobuf JSON and loader options, so both ends read the same messages.
+// (`require`: the SDK ships this as a CommonJS module without types.)
+const MILVUS_PROTO = (require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus') as { default: ProtoJson }).default;
+/** Methods that answer a bare common.Status (CreateDatabase, DropCollection, …), not a message holding one. */
+const STATUS_METHODS = new Set(
+  Object.entries(MILVUS_PROTO.nested.milvus.nested.proto.nested.milvus.nested.MilvusService.methods)
+    .filter(([, m]) => m.responseType === 'common.Status')
+    .map(([name]) => name),
+);
+
+interface ProtoJson {
+  nested: { milvus: { nested: { proto: { nested: { milvus: { nested: { MilvusService: { methods: Record<string, { responseType: string }> } } } } } } } };
+}
+const LOADER_OPTIONS = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
 
 export interface GrpcServerOptions {
-  db: RestDatabase;
-  token: string;
+  catalog: Catalog;
+  auth: TokenAuth;
   /** Default 127.0.0.1. */
   host?: string;
   /** 0 picks a free port. */
@@ -26,79 +42,155 @@ export interface GrpcServerOptions {
 }
 
 export interface GrpcServer {
-  port: number;
   address: string;
+  port: number;
   close(): Promise<void>;
 }
 
-/** Milvus's legacy error_code names the SDK compares against ('Success' above all). */
-function status(code: number, reason: string): Record<string, unknown> {
-  if (code === 0) return { error_code: 'Success', code: 0, reason: '', retriable: false, detail: '' };
-  const legacy = code === 100 ? 'CollectionNotExists' : code === 700 ? 'IndexNotExist' : 'UnexpectedError';
-  return { error_code: legacy, code, reason, retriable: false, detail: reason };
+interface Caller {
+  user: string;
+  dbName: string;
 }
 
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s, 'utf8').digest();
-}
+/** A wire request: protobuf fields by their proto names (keepCase). */
+type Req = Record<string, unknown>;
+type Handler = (req: Req, caller: Caller) => Promise<Req> | Req;
+
+const SUCCESS = { error_code: 'Success', code: 0, reason: '' };
 
 export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServer> {
-  if (!opts.token) throw new Error('startGrpcServer: a non-empty token is required');
-  const expected = digest(opts.token);
+  const { catalog, auth } = opts;
   const log = opts.log ?? (() => undefined);
-  const definition = milvusService();
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.max_send_message_length': 64 * 1024 * 1024 });
+  const pkg = grpc.loadPackageDefinition(fromJSON(MILVUS_PROTO as object, LOADER_OPTIONS)) as unknown as {
+    milvus: { proto: { milvus: { MilvusService: { service: grpc.ServiceDefinition } } } };
+  };
+  const service = pkg.milvus.proto.milvus.MilvusService.service;
 
-  const authorized = (md: grpc.Metadata): boolean => {
-    const raw = md.get('authorization')[0];
-    const presented = typeof raw === 'string' ? Buffer.from(raw, 'base64').toString('utf8') : '';
-    return timingSafeEqual(digest(presented), expected) && presented.length > 0;
+  // gRPC method → [the REST endpoint whose privilege it needs, the work].
+  const handlers: Record<string, [string | undefined, Handler]> = {
+    Connect: [undefined, () => ({ status: SUCCESS, server_info: { build_tags: 'loupe', reserved: {} }, identifier: String(Date.now() % 1e9) })],
+    GetVersion: [undefined, () => ({ status: SUCCESS, version: 'v2.5.0-loupe' })],
+    CheckHealth: [undefined, () => ({ status: SUCCESS, isHealthy: true, reasons: [] })],
+    CreateDatabase: ['databases/create', async (req) => {
+      await catalog.createDatabase(String(req.db_name ?? ''), keyValues(req.properties));
+      return SUCCESS;
+    }],
+    DropDatabase: ['databases/drop', async (req) => {
+      await catalog.dropDatabase(String(req.db_name ?? ''));
+      return SUCCESS;
+    }],
+    AlterDatabase: ['databases/alter', async (req) => {
+      const name = String(req.db_name ?? '');
+      await catalog.alterProperties(name, keyValues(req.properties));
+      const keys = Array.isArray(req.delete_keys) ? req.delete_keys.map(String) : [];
+      if (keys.length) await catalog.dropProperties(name, keys);
+      return SUCCESS;
+    }],
+    ListDatabases: ['databases/list', () => {
+      const names = catalog.listDatabases();
+      const infos = names.map((n) => catalog.describeDatabase(n));
+      return { status: SUCCESS, db_names: names, created_timestamp: infos.map((i) => String(i.createdTimestamp)), db_ids: infos.map((i) => String(i.dbID)) };
+    }],
+    DescribeDatabase: ['databases/describe', (req) => {
+      const i = catalog.describeDatabase(String(req.db_name ?? ''));
+      return { status: SUCCESS, db_name: i.dbName, dbID: String(i.dbID), created_timestamp: String(i.createdTimestamp), properties: i.properties };
+    }],
+    ShowCollections: ['collections/list', (req, caller) => {
+      const names = catalog.database(dbOf(req, caller)).listCollections();
+      return { status: SUCCESS, collection_names: names, collection_ids: names.map(() => '0'), created_timestamps: names.map(() => '0'), created_utc_timestamps: names.map(() => '0'), inMemory_percentages: names.map(() => '100') };
+    }],
+    HasCollection: ['collections/has', (req, caller) => ({ status: SUCCESS, value: catalog.database(dbOf(req, caller)).hasCollection(String(req.collection_name ?? '')) })],
+    DropCollection: ['collections/drop', async (req, caller) => {
+      const dbName = dbOf(req, caller);
+      const name = String(req.collection_name ?? '');
+      const aliases = catalog.listAliases(dbName, name);
+      if (aliases.length > 0) throw new EngineError(ErrorCode.InvalidParameter, `collection "${name}" has aliases (${aliases.join(', ')}); drop them first`);
+      await catalog.database(dbName).dropCollection(name);
+      return SUCCESS;
+    }],
   };
 
+  // The calls rpcs.ts answers, each under the REST endpoint whose privilege it needs.
+  for (const [method, rpc] of Object.entries(rpcs)) {
+    if (handlers[method]) continue;
+    handlers[method] = [RPC_ENDPOINTS[method], async (req, caller) => {
+      const dbName = dbOf(req, caller);
+      const payload = await rpc(aliasView(catalog, dbName, catalog.database(dbName)), req);
+      return STATUS_METHODS.has(method) ? SUCCESS : { ...payload, status: SUCCESS };
+    }];
+  }
+
   const implementation: grpc.UntypedServiceImplementation = {};
-  for (const [name, method] of Object.entries(definition)) {
-    const rpc = rpcs[name];
-    // Calls that answer a bare Status (create, drop, load...) versus a message holding one.
-    const bareStatus = (method as unknown as { responseType?: { type?: { name?: string } } }).responseType?.type?.name === 'Status';
-    implementation[name] = (call: grpc.ServerUnaryCall<Record<string, unknown>, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      const reply = (code: number, reason: string, payload: Record<string, unknown> = {}): void => {
-        callback(null, bareStatus ? status(code, reason) : { ...payload, status: status(code, reason) });
-      };
-      // As Milvus's auth interceptor: a call without the right credentials fails at the transport.
-      if (!authorized(call.metadata)) {
-        callback({ code: grpc.status.UNAUTHENTICATED, details: "auth check failure: send the server's token (the SDK's `token` option)" });
+  for (const method of Object.keys(service)) {
+    const entry = handlers[method];
+    const returnsStatus = STATUS_METHODS.has(method);
+    implementation[method] = (call: grpc.ServerUnaryCall<Req, Req>, callback: grpc.sendUnaryData<Req>) => {
+      if (!entry) {
+        callback({ code: grpc.status.UNIMPLEMENTED, details: `Loupe's gRPC door does not serve ${method} yet; use the REST v2 API (POST /v2/vectordb/...) for it` });
         return;
       }
+      const user = auth.userOf(tokenOf(call.metadata));
+      if (user === undefined) {
+        callback({ code: grpc.status.UNAUTHENTICATED, details: "user hasn't authenticated: send the server's token or user:password as the client's token" });
+        return;
+      }
+      const caller: Caller = { user, dbName: String(call.metadata.get('dbname')[0] ?? '') || DEFAULT_DB };
+      const [endpoint, work] = entry;
       void (async () => {
         try {
-          if (!rpc) throw new RestError(RestCode.Unexpected, `${name} is not supported by Loupe`);
-          const req = call.request;
-          const dbName = (typeof req.db_name === 'string' && req.db_name) || String(call.metadata.get('dbname')[0] ?? '');
-          checkDatabaseName(WireObject.of({ dbName }, ''));
-          reply(0, '', await rpc(opts.db, req));
-        } catch (e) {
-          if (e instanceof RestError || e instanceof EngineError) reply(e.code, e.message);
-          else {
-            log(`grpc: ${name} failed: ${e instanceof Error ? e.stack : String(e)}`);
-            reply(RestCode.Unexpected, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+          if (endpoint) {
+            const dbName = endpoint.startsWith('databases/') ? DEFAULT_DB : dbOf(call.request, caller);
+            // Flush names its collections in a list; every other call names one.
+            const names = Array.isArray(call.request.collection_names) ? call.request.collection_names : [call.request.collection_name];
+            for (const collectionName of names) {
+              const body = WireObject.of({ collectionName, dbName: caller.dbName }, '');
+              auth.access.authorize(user, needOf(endpoint, body, dbName, (n) => catalog.resolve(dbName, n)));
+            }
           }
+          callback(null, await work(call.request, caller));
+        } catch (e) {
+          const status = statusOf(e);
+          if (status.code === ErrorCode.Unexpected) log(`grpc: ${method} failed: ${e instanceof Error ? e.stack : String(e)}`);
+          callback(null, returnsStatus ? status : { status });
         }
       })();
     };
   }
-  server.addService(definition, implementation);
+
+  const server = new grpc.Server();
+  server.addService(service, implementation);
   const host = opts.host ?? '127.0.0.1';
+  const bindHost = host.includes(':') ? `[${host}]` : host;
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(`${bindHost}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
   return {
+    address: `${bindHost}:${port}`,
     port,
-    address: `${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.tryShutdown(() => resolve());
-        // Calls still open after a moment are cut, so close() never hangs on a slow client.
-        setTimeout(() => server.forceShutdown(), 1000).unref();
-      }),
+    close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
   };
 }
+
+/** The database a request names (`db_name`), else the connection's `dbname` metadata. */
+function dbOf(req: Req, caller: Caller): string {
+  return typeof req.db_name === 'string' && req.db_name !== '' ? req.db_name : caller.dbName;
+}
+
+function tokenOf(metadata: grpc.Metadata): string {
+  const raw = metadata.get('authorization')[0];
+  return raw === undefined ? '' : Buffer.from(String(raw), 'base64').toString('utf8');
+}
+
+function keyValues(v: unknown): Record<string, string> {
+  if (!Array.isArray(v)) return {};
+  return Object.fromEntries(v.map((kv: { key?: unknown; value?: unknown }) => [String(kv.key), String(kv.value)]));
+}
+
+/** Milvus's legacy error_code names beside the code; clients such as the SDK compare them. */
+const LEGACY: Record<number, string> = { [ErrorCode.CollectionNotFound]: 'CollectionNotExists', [ErrorCode.IndexNotFound]: 'IndexNotExist' };
+
+function statusOf(e: unknown): { error_code: string; code: number; reason: string } {
+  if (e instanceof EngineError || e instanceof RestError) return { error_code: LEGACY[e.code] ?? 'UnexpectedError', code: e.code, reason: e.message };
+  return { error_code: 'UnexpectedError', code: ErrorCode.Unexpected, reason: `unexpected error: ${e instanceof Error ? e.message : String(e)}` };
+}
+

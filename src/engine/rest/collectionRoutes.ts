@@ -1,12 +1,17 @@
 // /v2/vectordb/collections/*: create, describe, list, has, drop, get_stats, load, release,
-// get_load_state, flush, compact — wire JSON in, engine calls, Milvus-shaped JSON out.
+// refresh_load, get_load_state, flush, compact, get_compaction_state — wire JSON in, engine
+// calls, Milvus-shaped JSON out. Changes to a collection's definition: collectionSchemaRoutes.
 
 import type { Collection } from '../collection';
 import type { FieldSchema } from '../schema/types';
 import { createCollectionPlan } from './createCollectionRequest';
-import { type Route, type RouteResult, collectionOf, ok } from './route';
+import { invalid } from '../errors';
+import { type Route, type RouteContext, type RouteResult, collectionOf, ok, wireProperties } from './route';
 
 let compactionSeq = 0;
+/** Compactions this process ran (they finish before `compact` answers), by id → collection. */
+const compactions = new Map<number, string>();
+const MAX_REMEMBERED = 10_000;
 
 export const collectionRoutes: Record<string, Route> = {
   create: async (db, body) => {
@@ -16,18 +21,29 @@ export const collectionRoutes: Record<string, Route> = {
     return ok();
   },
 
-  describe: async (db, body) => ({ data: describeCollection(collectionOf(db, body)) }),
+  describe: async (db, body, ctx) => ({ data: describeCollection(collectionOf(db, body), ctx) }),
 
   list: async (db) => ok(db.listCollections()),
 
   has: async (db, body) => ok({ has: db.hasCollection(body.str('collectionName')) }),
 
-  drop: async (db, body) => {
-    await db.dropCollection(body.str('collectionName'));
+  drop: async (db, body, ctx) => {
+    const name = body.str('collectionName');
+    const aliases = db.hasCollection(name) ? ctx.catalog.listAliases(ctx.dbName, name) : [];
+    // As Milvus: a collection with aliases is not dropped (the aliases would point nowhere).
+    if (aliases.length > 0) throw invalid(`collection "${name}" has aliases (${aliases.join(', ')}); drop them first`);
+    await db.dropCollection(name);
     return ok();
   },
 
   get_stats: async (db, body) => ok({ rowCount: collectionOf(db, body).stats().rowCount }),
+
+  /** Data is always in memory here; Milvus answers refresh_load on a loaded collection only. */
+  refresh_load: async (db, body) => {
+    const c = collectionOf(db, body);
+    if (c.getLoadState() !== 'LoadStateLoaded') throw invalid(`collection "${c.name}" is not loaded; load it first`);
+    return ok();
+  },
 
   load: async (db, body) => {
     collectionOf(db, body).load();
@@ -50,14 +66,25 @@ export const collectionRoutes: Record<string, Route> = {
   },
 
   compact: async (db, body) => {
-    await collectionOf(db, body).compact();
+    const c = collectionOf(db, body);
+    await c.compact();
     // Compaction here finishes before we answer; the id is for clients that poll its state.
-    return ok({ compactionID: ++compactionSeq });
+    const id = ++compactionSeq;
+    compactions.set(id, c.name);
+    if (compactions.size > MAX_REMEMBERED) compactions.delete(compactions.keys().next().value as number);
+    return ok({ compactionID: id });
+  },
+
+  get_compaction_state: async (_db, body) => {
+    const id = body.optInt('compactionID') ?? body.optInt('jobID');
+    if (id === undefined) throw invalid('get_compaction_state: give the compactionID that compact returned');
+    if (!compactions.has(id)) throw invalid(`get_compaction_state: no compaction with id ${id} (ids come from collections/compact, and are kept until the server restarts)`);
+    return ok({ compactionID: id, state: 'Completed', executingPlanNo: 0, timeoutPlanNo: 0, completedPlanNo: 1, failedPlanNo: 0 });
   },
 };
 
 /** Milvus's describe shape: type params as `{key, value}` string pairs, indexes, load state. */
-function describeCollection(c: Collection): Record<string, unknown> {
+function describeCollection(c: Collection, ctx: RouteContext): Record<string, unknown> {
   const d = c.describe();
   const pk = d.schema.fields.find((f) => f.isPrimary);
   return {
@@ -75,11 +102,12 @@ function describeCollection(c: Collection): Record<string, unknown> {
     indexes: d.indexes.map((ix) => ({ fieldName: ix.fieldName, indexName: ix.indexName, metricType: ix.spec.metricType })),
     load: d.loadState,
     shardsNum: 1,
-    partitionsNum: 1,
+    partitionsNum: c.partitions.names().length,
     consistencyLevel: 'Strong',
     enableDynamicField: !!d.schema.enableDynamicField,
-    properties: [],
-    aliases: [],
+    properties: wireProperties(d.schema.properties),
+    aliases: ctx.catalog.listAliases(ctx.dbName, c.name),
+    dbName: ctx.dbName,
     createdTime: d.createdAt,
   };
 }

@@ -85,7 +85,7 @@ function fullSchema(body: WireObject, schemaObj: WireObject, fieldObjs: WireObje
   return { schema, indexes };
 }
 
-function fieldOf(f: WireObject, functionOutputs: Set<string>, schemaAutoId: boolean | undefined): FieldSchema {
+export function fieldOf(f: WireObject, functionOutputs: Set<string>, schemaAutoId: boolean | undefined): FieldSchema {
   const name = f.str('fieldName');
   const dataType = dataTypeOf(f.str('dataType'), f.at('dataType'));
   const field: FieldSchema = { name, dataType };

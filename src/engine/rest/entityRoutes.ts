@@ -16,27 +16,30 @@ const DEFAULT_LIMIT = 100;
 export const entityRoutes: Record<string, Route> = {
   insert: async (db, body) => {
     const c = collectionOf(db, body);
-    const r = await asInsertError(() => c.insert(rowsOf(body)));
+    const r = await asInsertError(() => c.insert(rowsOf(body), body.optStr('partitionName')));
     return ok({ insertCount: r.insertCount, insertIds: r.ids });
   },
 
   upsert: async (db, body) => {
     const c = collectionOf(db, body);
-    const r = await asInsertError(() => c.upsert(rowsOf(body)));
+    const r = await asInsertError(() => c.upsert(rowsOf(body), body.optStr('partitionName')));
     return ok({ upsertCount: r.upsertCount, upsertIds: r.ids });
   },
 
   delete: async (db, body) => {
     const c = collectionOf(db, body);
     const filter = body.optStr('filter');
-    if (filter) return ok(await c.delete({ filter, filterParams: exprParamsOf(body) }));
+    // Milvus's delete names one partition (`partitionName`); take a list too.
+    const one = body.optStr('partitionName');
+    const partitionNames = one ? [one] : partitionNamesOf(body);
+    if (filter) return ok(await c.delete({ filter, filterParams: exprParamsOf(body), partitionNames }));
     if (!body.has('id')) throw missing('filter or id', 'a filter expression, or primary keys');
-    return ok(await c.delete({ ids: idsOf(body) }));
+    return ok(await c.delete({ ids: idsOf(body), partitionNames }));
   },
 
   get: async (db, body) => {
     const c = collectionOf(db, body);
-    return ok(await c.get(idsOf(body), body.optStrArr('outputFields') ?? ['*']));
+    return ok(await c.query({ ids: idsOf(body), outputFields: body.optStrArr('outputFields') ?? ['*'], partitionNames: partitionNamesOf(body) }));
   },
 
   query: async (db, body) => {
@@ -49,6 +52,7 @@ export const entityRoutes: Record<string, Route> = {
         outputFields: outputFields?.length ? outputFields : ['*'],
         limit: body.optInt('limit') ?? DEFAULT_LIMIT,
         offset: body.optInt('offset') ?? 0,
+        partitionNames: partitionNamesOf(body),
       }),
     );
   },
@@ -58,6 +62,7 @@ export const entityRoutes: Record<string, Route> = {
     const req: SearchRequest = {
       ...subSearchOf(body, 'searchParams'),
       outputFields: body.optStrArr('outputFields') ?? [],
+      partitionNames: partitionNamesOf(body),
     };
     const groupingField = body.optStr('groupingField');
     if (groupingField) {
@@ -76,6 +81,7 @@ export const entityRoutes: Record<string, Route> = {
     const searches = body.objects('search', true).map((s) => {
       const sub = subSearchOf(s, 'params');
       if (!s.has('limit')) sub.limit = limit;
+      sub.partitionNames = partitionNamesOf(body);
       return sub;
     });
     if (searches.length === 0) throw missing('search', 'at least one sub-search');
@@ -135,6 +141,12 @@ function exprParamsOf(o: WireObject): Record<string, JsonValue> | undefined {
  * The parts a search and a hybrid sub-search share. Search-time params live in
  * `searchParams: {metricType, params: {...}}` on a search and in `params` on a sub-search.
  */
+/** A request's `partitionNames` (absent or empty: every partition). */
+function partitionNamesOf(body: WireObject): string[] | undefined {
+  const names = body.optStrArr('partitionNames');
+  return names && names.length > 0 ? names : undefined;
+}
+
 function subSearchOf(o: WireObject, paramsKey: 'searchParams' | 'params'): SearchRequest {
   const data = o.arr('data');
   data.forEach((q, i) => {

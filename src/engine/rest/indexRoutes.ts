@@ -1,7 +1,7 @@
-// /v2/vectordb/indexes/*: create, describe, list, drop.
+// /v2/vectordb/indexes/*: create, describe, list, drop, alter_properties, drop_properties.
 
 import { indexRequestOf } from './createCollectionRequest';
-import { type Route, collectionOf, ok } from './route';
+import { type Route, collectionOf, ok, propertiesOf, propertyKeysOf, wireProperties } from './route';
 
 export const indexRoutes: Record<string, Route> = {
   create: async (db, body) => {
@@ -32,6 +32,7 @@ export const indexRoutes: Record<string, Route> = {
         totalRows: d.totalRows,
         pendingRows: d.totalRows - d.indexedRows,
         failReason: '',
+        properties: wireProperties(c.schema.indexProperties?.[d.indexName]),
       },
     ]);
   },
@@ -43,7 +44,32 @@ export const indexRoutes: Record<string, Route> = {
   },
 
   drop: async (db, body) => {
-    await collectionOf(db, body).dropIndex(body.str('indexName'));
+    const c = collectionOf(db, body);
+    const name = body.str('indexName');
+    const { indexName } = c.describeIndex(name);
+    await c.dropIndex(name);
+    if (c.schema.indexProperties?.[indexName]) await c.alterSchema((d) => void delete d.indexProperties?.[indexName]);
+    return ok();
+  },
+
+  /** Index properties (`mmap.enabled`, …) are kept and described; the index itself is unchanged. */
+  alter_properties: async (db, body) => {
+    const c = collectionOf(db, body);
+    const { indexName } = c.describeIndex(body.str('indexName'));
+    const properties = propertiesOf(body);
+    await c.alterSchema((d) => {
+      d.indexProperties = { ...d.indexProperties, [indexName]: { ...d.indexProperties?.[indexName], ...properties } };
+    });
+    return ok();
+  },
+
+  drop_properties: async (db, body) => {
+    const c = collectionOf(db, body);
+    const { indexName } = c.describeIndex(body.str('indexName'));
+    const keys = propertyKeysOf(body);
+    await c.alterSchema((d) => {
+      for (const k of keys) delete d.indexProperties?.[indexName]?.[k];
+    });
     return ok();
   },
 };

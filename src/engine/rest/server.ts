@@ -4,17 +4,28 @@
 // 413 for oversized bodies. Slow senders are cut off by node's request timeout.
 //
 // Security: binds 127.0.0.1 unless told otherwise; every request, /metrics included, needs
-// `Authorization: Bearer <token>`, compared in constant time.
+// `Authorization: Bearer <token>`: the server's token (root, compared in constant time) or a
+// user's `user:password`. Each endpoint then needs its Milvus privilege (privileges.ts).
 
-import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { AccessControl } from '../catalog/accessControl';
+import { TokenAuth } from '../catalog/tokenAuth';
+import { Catalog, DEFAULT_DB } from '../catalog/catalog';
 import { EngineError } from '../errors';
+import { roleRoutes, userRoutes } from './accessRoutes';
+import { aliasRoutes } from './aliasRoutes';
 import { collectionRoutes } from './collectionRoutes';
+import { collectionSchemaRoutes } from './collectionSchemaRoutes';
+import { databaseRoutes } from './databaseRoutes';
 import { entityRoutes } from './entityRoutes';
+import { importRoutes } from './importJobs';
 import { indexRoutes } from './indexRoutes';
 import { RestMetrics } from './metrics';
-import { type RestDatabase, type Route, checkDatabaseName } from './route';
+import { partitionRoutes } from './partitionRoutes';
+import { needOf } from './privileges';
+import { type RestDatabase, type Route, type RouteContext, aliasView } from './route';
 import { RestCode, RestError, WireObject } from './wire';
 
 export interface RestServerOptions {
@@ -23,8 +34,14 @@ export interface RestServerOptions {
   host?: string;
   /** Default 19530 (Milvus's port); 0 picks a free one. */
   port?: number;
-  /** Required; clients send `Authorization: Bearer <token>` (the Milvus SDKs' `token`). */
+  /** Required; clients send `Authorization: Bearer <token>` (the Milvus SDKs' `token`); it acts as root. */
   token: string;
+  /** Sets root's password (`root:<password>` tokens); without it a first start picks one (see `access`). */
+  rootPassword?: string;
+  /** Databases and aliases; default: the catalog in `db`'s directory, opened (and closed) here. */
+  catalog?: Catalog;
+  /** Users and roles; default: those in `db`'s directory. */
+  access?: AccessControl;
   /** Default 64 MiB. */
   maxBodyBytes?: number;
   /** A request (headers and body) must arrive within this; default 30 s. */
@@ -43,13 +60,20 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** After refusing an unread body, keep the connection this long so the client reads our answer. */
 const LINGER_MS = 1000;
 
-const ROUTES = new Map<string, Route>();
+const ROUTES = new Map<string, { endpoint: string; route: Route }>();
 for (const [category, routes] of [
   ['collections', collectionRoutes],
+  ['collections', collectionSchemaRoutes],
   ['entities', entityRoutes],
   ['indexes', indexRoutes],
+  ['partitions', partitionRoutes],
+  ['aliases', aliasRoutes],
+  ['databases', databaseRoutes],
+  ['users', userRoutes],
+  ['roles', roleRoutes],
+  ['jobs/import', importRoutes],
 ] as const) {
-  for (const [action, route] of Object.entries(routes)) ROUTES.set(`/v2/vectordb/${category}/${action}`, route);
+  for (const [action, route] of Object.entries(routes)) ROUTES.set(`/v2/vectordb/${category}/${action}`, { endpoint: `${category}/${action}`, route });
 }
 
 export async function startRestServer(opts: RestServerOptions): Promise<RestServer> {
@@ -59,9 +83,19 @@ export async function startRestServer(opts: RestServerOptions): Promise<RestServ
   const host = opts.host ?? '127.0.0.1';
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const requestTimeout = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const tokenDigest = digest(opts.token);
   const metrics = new RestMetrics();
   const log = opts.log ?? (() => undefined);
+  const catalog = opts.catalog ?? (await Catalog.attach(opts.db));
+  const access = opts.access ?? (await AccessControl.open(opts.db.dir, opts.rootPassword)).access;
+  const importRoot = opts.db.dir ? path.join(opts.db.dir, 'import') : undefined;
+
+  const auth = new TokenAuth(opts.token, access);
+
+  /** The user a request speaks for, or undefined. */
+  function userOf(header: string | undefined): string | undefined {
+    const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+    return auth.userOf(m ? m[1].trim() : '');
+  }
 
   const server = http.createServer(
     {
@@ -81,10 +115,11 @@ export async function startRestServer(opts: RestServerOptions): Promise<RestServ
     const endpoint = route || isMetrics ? path : 'unknown';
     let code: number = RestCode.Success;
     try {
-      if (!authorized(req.headers.authorization, tokenDigest)) {
+      const user = userOf(req.headers.authorization);
+      if (user === undefined) {
         throw new RestError(
           RestCode.NeedAuthenticate,
-          "user hasn't authenticated: send the server's token as 'Authorization: Bearer <token>'",
+          "user hasn't authenticated: send the server's token, or user:password, as 'Authorization: Bearer <token>'",
           401,
         );
       }
@@ -93,12 +128,16 @@ export async function startRestServer(opts: RestServerOptions): Promise<RestServ
         return;
       }
       if (!route) {
-        const hint = ROUTES.has(path) ? `use POST for ${path}` : 'endpoints are POST /v2/vectordb/{collections,entities,indexes}/<action>';
+        const hint = ROUTES.has(path) ? `use POST for ${path}` : 'endpoints are POST /v2/vectordb/{collections,entities,indexes,partitions,aliases,databases,users,roles,jobs/import}/<action>';
         throw new RestError(RestCode.NotFound, `no such endpoint: ${req.method} ${path}; ${hint}`, 404);
       }
       const body = WireObject.of(parseJson(await readBody(req, maxBodyBytes)), '');
-      checkDatabaseName(body);
-      const result = await route(opts.db, body);
+      // databases/* name their subject in dbName; everything else runs in the database named.
+      const dbName = route.endpoint.startsWith('databases/') ? DEFAULT_DB : body.optStr('dbName') || DEFAULT_DB;
+      const db = aliasView(catalog, dbName, catalog.database(dbName));
+      access.authorize(user, needOf(route.endpoint, body, dbName, (name) => catalog.resolve(dbName, name)));
+      const ctx: RouteContext = { catalog, access, user, dbName, importRoot };
+      const result = await route.route(db, body, ctx);
       sendJson(req, res, 200, { code: RestCode.Success, data: result.data ?? {}, ...result.extra });
     } catch (e) {
       const err = toWireError(e);
@@ -127,20 +166,8 @@ export async function startRestServer(opts: RestServerOptions): Promise<RestServ
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      }).then(() => (opts.catalog ? undefined : catalog.close())),
   };
-}
-
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s, 'utf8').digest();
-}
-
-/** `Bearer <token>`; digests make the compare constant-time whatever the lengths. */
-function authorized(header: string | undefined, expected: Buffer): boolean {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  const presented = digest(m ? m[1].trim() : '');
-  // Compare even when the header is missing, so timing says nothing about which check failed.
-  return timingSafeEqual(presented, expected) && m !== null;
 }
 
 function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {

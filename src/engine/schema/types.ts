@@ -69,10 +69,20 @@ export interface CollectionSchema {
   /** Rows may carry keys that are not fields; they are kept in the hidden `$meta` JSON field. */
   enableDynamicField?: boolean;
   functions?: FunctionSchema[];
+  /** Milvus collection properties (`collection.ttl.seconds`, `mmap.enabled`, …), kept and described. */
+  properties?: Record<string, string>;
+  /** Index properties by index name (`mmap.enabled`, …). */
+  indexProperties?: Record<string, Record<string, string>>;
+  /** Partitions besides `_default`, in creation order (rows carry theirs in PARTITION_KEY). */
+  partitions?: string[];
 }
 
 /** The hidden JSON field that holds a row's dynamic keys, as in Milvus. */
 export const DYNAMIC_FIELD = '$meta';
+
+/** The hidden key naming a row's partition; absent means `_default`. */
+export const PARTITION_KEY = '$partition';
+export const DEFAULT_PARTITION = '_default';
 
 export function isVectorType(t: DataType): t is VectorType {
   return t === 'FloatVector' || t === 'SparseFloatVector';

@@ -1,5 +1,6 @@
 // Resolves `outputFields` once per request and projects rows onto them, as Milvus does: the
-// primary key always, `*` for every scalar field and dynamic key, vector fields only by name.
+// primary key always, `*` for every field (dense vectors included, as Milvus 2.5+ does, so a row
+// read back can be upserted unchanged) and dynamic key; BM25 outputs are never returned.
 
 import { invalid } from '../errors';
 import { type CollectionSchema, type Row, DYNAMIC_FIELD } from '../schema/types';
@@ -11,17 +12,24 @@ export interface Projection {
   dynamicKeys: string[];
   allDynamic: boolean;
   pk: string;
+  /** Defaults of fields added after rows were written: those rows read as the default. */
+  defaults: Record<string, unknown>;
 }
 
 export function resolveOutputFields(schema: CollectionSchema, requested: string[] | undefined): Projection {
   const pk = (schema.fields.find((f) => f.isPrimary) as { name: string }).name;
-  const p: Projection = { scalar: [], vectors: [], dynamicKeys: [], allDynamic: false, pk };
+  const defaults = Object.fromEntries(schema.fields.filter((f) => f.defaultValue !== undefined).map((f) => [f.name, f.defaultValue]));
+  const p: Projection = { scalar: [], vectors: [], dynamicKeys: [], allDynamic: false, pk, defaults };
   const byName = new Map(schema.fields.map((f) => [f.name, f]));
   for (const name of requested ?? []) {
     if (typeof name !== 'string') throw invalid(`outputFields: expected field names, got ${JSON.stringify(name)}`);
     if (name === '*') {
       for (const f of schema.fields) {
-        if (f.dataType !== 'FloatVector' && f.dataType !== 'SparseFloatVector' && !p.scalar.includes(f.name)) p.scalar.push(f.name);
+        if (f.dataType === 'FloatVector') {
+          if (!p.vectors.includes(f.name)) p.vectors.push(f.name);
+        } else if (f.dataType !== 'SparseFloatVector' && !p.scalar.includes(f.name)) {
+          p.scalar.push(f.name);
+        }
       }
       p.allDynamic = !!schema.enableDynamicField;
       continue;
@@ -49,7 +57,7 @@ export function resolveOutputFields(schema: CollectionSchema, requested: string[
 export function project(p: Projection, seg: Segment, offset: number): Row {
   const row = seg.rows[offset];
   const out: Row = { [p.pk]: row[p.pk] };
-  for (const f of p.scalar) out[f] = row[f] ?? null;
+  for (const f of p.scalar) out[f] = row[f] ?? p.defaults[f] ?? null;
   for (const f of p.vectors) out[f] = seg.vectorAt(f, offset);
   const meta = row[DYNAMIC_FIELD] as Record<string, unknown> | undefined;
   if (meta) {

@@ -6,6 +6,7 @@
 import type { JsonValue, Row } from '../../engine/schema/types';
 import { CHUNK_COLLECTION, type ChunkModels, type ChunkRow, F, modelsOfSchema } from '../indexer/chunkSchema';
 import { defaultOutputFields, denseIndexes, storeSchema } from './chunkCollection';
+import { TERMS_FIELD, codeTerms, milvusChunkSchema } from './codeTerms';
 import { MilvusGrpcTransport } from './milvusGrpc';
 import { MilvusHttpTransport } from './milvusHttp';
 import type { MilvusTransport, SubSearch, WireHit } from './milvusTransport';
@@ -52,6 +53,11 @@ export class MilvusStore implements VectorStore {
   readonly workspace: string;
   readonly collectionName: string;
   private readonly scope: WorkspaceScope;
+  /**
+   * Whether the collection's BM25 reads Loupe's code tokens (codeTerms.ts); false for one made
+   * before that field existed, which keeps working on raw text. Undefined until looked up.
+   */
+  private terms: boolean | undefined;
 
   constructor(
     private readonly options: MilvusStoreOptions,
@@ -64,11 +70,13 @@ export class MilvusStore implements VectorStore {
   }
 
   async ensureCollection(models: ChunkModels, options: EnsureCollectionOptions = {}): Promise<EnsureCollectionResult> {
-    const schema = storeSchema(models);
+    const schema = milvusChunkSchema(models);
     const stored = await this.transport.describe(this.collectionName);
     if (stored) {
       const diff = schemaDifference(schema, stored);
-      if (diff) throw new StoreSchemaError(this.description, this.collectionName, diff.field, diff.message);
+      const legacy = diff && !stored.some((f) => f.name === TERMS_FIELD) && !schemaDifference(storeSchema(models), stored);
+      if (diff && !legacy) throw new StoreSchemaError(this.description, this.collectionName, diff.field, diff.message);
+      this.terms = !legacy;
       return { created: false, collection: this.collectionName };
     }
     await this.transport.create({
@@ -77,6 +85,7 @@ export class MilvusStore implements VectorStore {
       dense: denseIndexes(models, options.denseIndex),
       analyzerParams: this.options.analyzerParams ?? { type: 'standard' },
     });
+    this.terms = true;
     return { created: true, collection: this.collectionName };
   }
 
@@ -87,7 +96,15 @@ export class MilvusStore implements VectorStore {
 
   async upsert(rows: ChunkRow[]): Promise<number> {
     if (rows.length === 0) return 0;
-    return this.transport.upsert(this.collectionName, rows.map((r) => this.scope.toStored(r)));
+    const terms = await this.usesTerms();
+    return this.transport.upsert(
+      this.collectionName,
+      rows.map((r) => {
+        const stored = this.scope.toStored(r);
+        if (terms) stored[TERMS_FIELD] = codeTerms(String(r[F.text] ?? ''));
+        return stored;
+      }),
+    );
   }
 
   async delete(req: StoreDelete): Promise<number> {
@@ -111,14 +128,14 @@ export class MilvusStore implements VectorStore {
 
   async textSearch(req: StoreTextSearch): Promise<StoreHit[]> {
     const outputFields = defaultOutputFields(req.outputFields);
-    const hits = await this.transport.search(this.collectionName, { data: req.text, annsField: F.sparse, ...this.scope.filter(req) }, req.limit, outputFields);
+    const hits = await this.transport.search(this.collectionName, { data: await this.queryText(req.text), annsField: F.sparse, ...this.scope.filter(req) }, req.limit, outputFields);
     return this.hits(hits, outputFields);
   }
 
   async hybridSearch(req: StoreHybridSearch): Promise<StoreHit[]> {
     const outputFields = defaultOutputFields(req.outputFields);
     const searches: SubSearch[] = req.dense.map((d) => this.dense(d, req));
-    if (req.text !== undefined) searches.push({ data: req.text, annsField: F.sparse, ...this.scope.filter(req) });
+    if (req.text !== undefined) searches.push({ data: await this.queryText(req.text), annsField: F.sparse, ...this.scope.filter(req) });
     if (searches.length === 0) throw new StoreRequestError(this.description, 0, 'hybrid search needs at least one dense vector or a text');
     const hits = await this.transport.hybrid(this.collectionName, searches, req.k ?? 60, req.limit, outputFields);
     return this.hits(hits, outputFields);
@@ -139,6 +156,17 @@ export class MilvusStore implements VectorStore {
 
   async close(): Promise<void> {
     await this.transport.close();
+  }
+
+  private async usesTerms(): Promise<boolean> {
+    this.terms ??= (await this.transport.describe(this.collectionName))?.some((f) => f.name === TERMS_FIELD) ?? true;
+    return this.terms;
+  }
+
+  /** Query text split as the stored text was; text with no tokens at all is sent as it is. */
+  private async queryText(text: string): Promise<string> {
+    if (!(await this.usesTerms())) return text;
+    return codeTerms(text) || text;
   }
 
   private dense(d: { annsField: string; vector: Float32Array | number[]; params?: { ef?: number; nprobe?: number } }, f: StoreFilter): SubSearch {

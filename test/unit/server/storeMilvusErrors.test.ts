@@ -89,7 +89,7 @@ test('a same-named collection that is not Loupe\'s → StoreSchemaError naming t
   });
 });
 
-test('the collection as Milvus describes it: workspace field, analyzer on text, BM25 function into sparse, chosen index', async () => {
+test('the collection as Milvus describes it: workspace field, analyzer on the code tokens field, BM25 function from it into sparse, chosen index', async () => {
   const store = new MilvusStore({ uri: rest.server.url, protocol: 'http', token: TOKEN, workspace: ALICE, collectionPrefix: 'team_' });
   assert.equal((await store.ensureCollection(MODELS, { denseIndex: { indexType: 'IVF_FLAT', nlist: 8 } })).collection, 'team_loupe_chunks');
   const client = new HttpClient({ endpoint: rest.server.url, token: TOKEN });
@@ -101,11 +101,12 @@ test('the collection as Milvus describes it: workspace field, analyzer on text, 
   const field = (name: string) => d.fields.find((f) => f.name === name);
   assert.equal(field('workspace')?.type, 'VarChar');
   assert.equal(field('sparse')?.type, 'SparseFloatVector');
-  assert.deepEqual(field('text')?.params.filter((p) => p.key !== 'max_length'), [
+  assert.deepEqual(field('text')?.params.filter((p) => p.key !== 'max_length'), []);
+  assert.deepEqual(field('text_terms')?.params.filter((p) => p.key !== 'max_length'), [
     { key: 'enable_analyzer', value: 'true' },
     { key: 'analyzer_params', value: '{"type":"standard"}' },
   ]);
-  assert.deepEqual(d.functions, [{ name: 'text_bm25', type: 'BM25', inputFieldNames: ['text'], outputFieldNames: ['sparse'], params: {} }]);
+  assert.deepEqual(d.functions, [{ name: 'text_bm25', type: 'BM25', inputFieldNames: ['text_terms'], outputFieldNames: ['sparse'], params: {} }]);
   assert.deepEqual(d.indexes, [{ fieldName: 'text_vector', indexName: 'text_vector_ivf_flat', metricType: 'COSINE' }]);
   const ix = rest.db.collection('team_loupe_chunks').indexes.find((i) => i.fieldName === 'text_vector');
   assert.equal(ix?.spec.indexType, 'IVF_FLAT');

@@ -5,14 +5,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { DataType, FunctionType, MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { Database } from '../../../../src/engine/database';
-import { type GrpcServer, startGrpcServer } from '../../../../src/engine/grpc/server';
-
-const TOKEN = 'grpc-test-token';
+import type { Database } from '../../../../src/engine/database';
+import type { GrpcServer } from '../../../../src/engine/grpc/server';
+import { TOKEN, startTestServer } from '../rest/harness';
 
 interface Served {
   db: Database;
@@ -21,21 +17,19 @@ interface Served {
   stop(): Promise<void>;
 }
 
+/** Both doors over one temp directory, as `loupe serve` runs them; a root client on the gRPC one. */
 async function serve(): Promise<Served> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'loupe-grpc-'));
-  const db = await Database.open(dir, { flushIntervalMs: 0 });
-  const server = await startGrpcServer({ db, token: TOKEN, port: 0 });
-  const client = new MilvusClient({ address: `127.0.0.1:${server.port}`, token: TOKEN });
+  const running = await startTestServer({ grpc: true });
+  const server = running.grpc as GrpcServer;
+  const client = new MilvusClient({ address: server.address, token: TOKEN });
   await client.connectPromise;
   return {
-    db,
+    db: running.db,
     server,
     client,
     stop: async () => {
       await client.closeConnection();
-      await server.close();
-      await db.close();
-      await rm(dir, { recursive: true, force: true });
+      await running.stop();
     },
   };
 }
@@ -198,10 +192,10 @@ test('MilvusClient over gRPC: bad input gets a Milvus-style error naming what is
     assert.match(binary.reason, /BinaryVector is not supported by Loupe/);
     assert.equal((await s.client.hasCollection({ collection_name: 'bits' })).value, false);
 
-    const otherDb = new MilvusClient({ address: `127.0.0.1:${s.server.port}`, token: TOKEN, database: 'other' });
+    const otherDb = new MilvusClient({ address: s.server.address, token: TOKEN, database: 'other' });
     try {
       const wrongDb = await otherDb.describeCollection({ collection_name: 'docs' });
-      assert.match(wrongDb.status.reason, /database not found: "other"/);
+      assert.match(wrongDb.status.reason, /database not found\[database=other\]/);
     } finally {
       await otherDb.closeConnection();
     }
@@ -214,7 +208,7 @@ test('gRPC calls without the server token are refused UNAUTHENTICATED and change
   const s = await serve();
   try {
     for (const token of ['wrong-token', undefined]) {
-      const other = new MilvusClient({ address: `127.0.0.1:${s.server.port}`, ...(token ? { token } : {}), maxRetries: 0 });
+      const other = new MilvusClient({ address: s.server.address, ...(token ? { token } : {}), maxRetries: 0 });
       (other as unknown as { connectPromise: Promise<unknown> }).connectPromise.catch(() => undefined);
       await assert.rejects(
         other.createCollection({ collection_name: 'sneaky', fields: [{ name: 'id', data_type: DataType.Int64, is_primary_key: true }, { name: 'v', data_type: DataType.FloatVector, dim: 2 }] }),

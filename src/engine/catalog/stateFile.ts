@@ -1,0 +1,61 @@
+// A small JSON state file (the catalog of databases and aliases, the users and roles), replaced
+// atomically like the manifest so a crash leaves the old or the new version, never half of one.
+// Writes are queued so two requests never interleave their read-modify-write.
+
+import * as fs from 'node:fs/promises';
+import { writeFileAtomic } from '../storage/atomicFile';
+import { corruptFile, newerFormat, storageError } from '../storage/storageError';
+
+export class StateFile<T extends { formatVersion: number }> {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly file: string | undefined,
+    private current: T,
+  ) {}
+
+  /** Reads `file` (undefined: memory only), or starts from `initial` if it does not exist yet. */
+  static async open<T extends { formatVersion: number }>(file: string | undefined, initial: T): Promise<StateFile<T>> {
+    return new StateFile(file, (file ? await readState<T>(file, initial.formatVersion) : undefined) ?? initial);
+  }
+
+  get value(): Readonly<T> {
+    return this.current;
+  }
+
+  /**
+   * Applies `change` to a copy and makes the copy durable before it becomes the state: if
+   * `change` throws (bad input) or the write fails, the state is as it was.
+   */
+  update<R>(change: (draft: T) => R): Promise<R> {
+    const next = this.queue.then(async () => {
+      const draft = structuredClone(this.current);
+      const result = change(draft);
+      if (this.file) await writeFileAtomic(this.file, JSON.stringify(draft, null, 1));
+      this.current = draft;
+      return result;
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+async function readState<T>(file: string, version: number): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw storageError('reading', file, err);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw corruptFile(file, `it is not valid JSON (${(err as Error).message})`);
+  }
+  const v = (value as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw corruptFile(file, 'it has no formatVersion');
+  if (v > version) throw newerFormat(file, v, version);
+  return value as T;
+}
