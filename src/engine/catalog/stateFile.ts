@@ -2,9 +2,8 @@
 // atomically like the manifest so a crash leaves the old or the new version, never half of one.
 // Writes are queued so two requests never interleave their read-modify-write.
 
-import * as fs from 'node:fs/promises';
 import { writeFileAtomic } from '../storage/atomicFile';
-import { corruptFile, newerFormat, storageError } from '../storage/storageError';
+import { readVersionedJson } from '../storage/versionedJson';
 
 export class StateFile<T extends { formatVersion: number }> {
   private queue: Promise<unknown> = Promise.resolve();
@@ -41,21 +40,5 @@ export class StateFile<T extends { formatVersion: number }> {
 }
 
 async function readState<T>(file: string, version: number): Promise<T | undefined> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw storageError('reading', file, err);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw corruptFile(file, `it is not valid JSON (${(err as Error).message})`);
-  }
-  const v = (value as { formatVersion?: unknown } | null)?.formatVersion;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw corruptFile(file, 'it has no formatVersion');
-  if (v > version) throw newerFormat(file, v, version);
-  return value as T;
+  return (await readVersionedJson(file, version)) as T | undefined;
 }

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import type { CollectionSchema } from '../schema/types';
 import type { IndexSpec } from '../index/types';
 import { writeFileAtomic, TEMP_MARKER } from './atomicFile';
-import { corruptFile, newerFormat, storageError } from './storageError';
+import { readVersionedJson } from './versionedJson';
+import { corruptFile, storageError } from './storageError';
 
 export const FORMAT_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
@@ -54,28 +55,10 @@ export function newManifest(name: string, schema: CollectionSchema, now = new Da
 /** Reads `<dir>/manifest.json`; undefined if there is none (a new collection). */
 export async function readManifest(dir: string): Promise<Manifest | undefined> {
   const file = path.join(dir, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw storageError('reading', file, err);
-  }
-  let m: unknown;
-  try {
-    m = JSON.parse(text);
-  } catch (err) {
-    throw corruptFile(file, `it is not valid JSON (${(err as Error).message})`);
-  }
-  const version = (m as { formatVersion?: unknown } | null)?.formatVersion;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    throw corruptFile(file, 'it has no formatVersion');
-  }
-  if (version > FORMAT_VERSION) {
-    throw newerFormat(file, version, FORMAT_VERSION);
-  }
-  checkShape(file, m as Record<string, unknown>);
-  return m as Manifest;
+  const m = await readVersionedJson(file, FORMAT_VERSION);
+  if (m === undefined) return undefined;
+  checkShape(file, m);
+  return m as unknown as Manifest;
 }
 
 /** Replaces `<dir>/manifest.json` atomically (creating `dir` if needed). */
