@@ -28,8 +28,9 @@ export async function indexCommand(args: ParsedArgs): Promise<number> {
     maxRetries: 0,
   });
   try {
-    const { error } = index.status().model;
-    if (error) note(`loupe: ${error}\nloupe: building the BM25 text index only; ${modelAdvice(args)}`);
+    const { error, text } = index.status().model;
+    // With the text model loaded (the built-in one needs no download) only image search is off.
+    if (error) note(`loupe: ${error}\nloupe: ${text ? 'indexing without images' : 'building the BM25 text index only'}; ${modelAdvice(args)}`);
     const tty = process.stderr.isTTY;
     const report = await index.indexAll((p) => {
       if (tty) process.stderr.write(`\rindexing ${p.done}/${p.total} files`);

@@ -30,14 +30,24 @@ test('index, then search --json in another process, finds the function by name',
   assert.match(status.stdout, /text model: +tiny-text/);
 });
 
-test('without models, index still builds the text index and says why semantic search is off', async () => {
+test('with no model folder and no downloads, the built-in code model still gives semantic search; image search says why it is off', async () => {
   const ws = copyWorkspace();
   const cache = scratchDir('cli-cache');
   const env = { XDG_CACHE_HOME: cache };
   const indexed = await loupe(['index', ws, '--model-path', scratchDir('no-models')], env);
   assert.equal(indexed.code, 0, indexed.stderr);
-  assert.match(indexed.stderr, /semantic search is off: .*not found/);
-  assert.match(indexed.stdout, /semantic search: off/);
+  assert.match(indexed.stderr, /image search is off: .*not found/);
+  assert.match(indexed.stderr, /indexing without images/);
+  assert.doesNotMatch(indexed.stderr, /BM25 text index only/);
+  assert.match(indexed.stdout, /semantic search: on \(loupe\/code-v1\)/);
+  const meaning = await loupe(['search', ws, 'area of a circle', '--mode', 'dense', '--json', '--limit', '3'], env);
+  assert.ok((JSON.parse(meaning.stdout) as { hits: Array<{ symbol: string }> }).hits.some((h) => /circleArea|Area/.test(h.symbol)), meaning.stdout);
+  // A transformers.js text model that is not there (and may not be downloaded): BM25 only, and why.
+  const noText = await loupe(['index', ws, '--model-path', scratchDir('no-models'), '--text-model', 'Xenova/all-MiniLM-L6-v2'], env);
+  assert.equal(noText.code, 0, noText.stderr);
+  assert.match(noText.stderr, /semantic search is off: .*not found/);
+  assert.match(noText.stderr, /building the BM25 text index only/);
+  assert.match(noText.stdout, /semantic search: off/);
   const found = await loupe(['search', ws, 'circleArea', '--mode', 'text', '--json'], env);
   assert.equal((JSON.parse(found.stdout) as { hits: Array<{ path: string }> }).hits[0].path, 'src/math.ts');
   const status = await loupe(['status', ws], env);
