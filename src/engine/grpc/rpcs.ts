@@ -8,6 +8,7 @@ import type { Collection } from '../collection';
 import { EngineError, ErrorCode } from '../errors';
 import type { MetricType } from '../index/types';
 import { createCollectionPlan, indexRequestOf, metricOf } from '../rest/createCollectionRequest';
+import { asInsertError } from '../rest/entityRoutes';
 import type { RestDatabase } from '../rest/route';
 import { RestCode, RestError, WireObject } from '../rest/wire';
 import type { FieldSchema, JsonValue, Row } from '../schema/types';
@@ -166,18 +167,6 @@ function pkField(c: Collection): FieldSchema {
 
 function idsMessage(pk: FieldSchema, ids: PrimaryKey[]): Record<string, unknown> {
   return pk.dataType === 'VarChar' ? { str_id: { data: ids.map(String) } } : { int_id: { data: ids.map(String) } };
-}
-
-/** Bad rows are Milvus's "fail to deal the insert data" (1804), with the engine's detail. */
-async function asInsertError<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    if (e instanceof EngineError && e.code === ErrorCode.InvalidParameter) {
-      throw new RestError(RestCode.InvalidInsertData, `fail to deal the insert data: ${e.message}`);
-    }
-    throw e;
-  }
 }
 
 /** `partition_names` of a query, search or hybrid search; empty means all partitions. */

@@ -98,7 +98,7 @@ export const entityRoutes: Record<string, Route> = {
 };
 
 /** Milvus reports bad rows as "fail to deal the insert data" (1804); keep the engine's detail. */
-async function asInsertError<T>(work: () => Promise<T>): Promise<T> {
+export async function asInsertError<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (e) {
