@@ -59,7 +59,15 @@ function startEditing(ws: string, server: StdioServer): { stop(): Promise<number
     while (running) {
       const i = n % FILES;
       const file = path.join(ws, `src/m${i % 12}/mod${i}.ts`);
-      const change = (type: number, f: string) => server.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(f).href, type }] }).catch(() => undefined);
+      // After the kill the connection throws synchronously ("Connection is closed"): the editor
+      // keeps writing files either way, as a real one would while the server is down.
+      const change = async (type: number, f: string): Promise<void> => {
+        try {
+          await server.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(f).href, type }] });
+        } catch {
+          // the server is gone
+        }
+      };
       if (n % 7 === 3 && fs.existsSync(file)) {
         fs.rmSync(file);
         await change(3, file);
