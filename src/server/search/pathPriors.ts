@@ -25,17 +25,41 @@ const STRONG = 0.3;
 const MODERATE = 0.5;
 const MILD = 0.7;
 
+interface PathKinds {
+  test: boolean;
+  example: boolean;
+  vendor: boolean;
+  generated: boolean;
+  other: number;
+}
+
+/** What a path is, remembered: every search asks it of a few hundred candidate paths. */
+const kindsCache = new Map<string, PathKinds>();
+const CACHE_SIZE = 20_000;
+
+function pathKinds(relPath: string): PathKinds {
+  let k = kindsCache.get(relPath);
+  if (!k) {
+    let other = 1;
+    if (MINIFIED.test(relPath)) other *= STRONG;
+    if (COMPAT.test(relPath)) other *= STRONG;
+    if (TYPE_STUB.test(relPath)) other *= MILD;
+    if (BARREL.has(path.posix.basename(relPath))) other *= MODERATE;
+    k = { test: TEST_FILE.test(relPath), example: EXAMPLE.test(relPath), vendor: VENDOR.test(relPath), generated: GENERATED.test(relPath), other };
+    if (kindsCache.size >= CACHE_SIZE) kindsCache.clear();
+    kindsCache.set(relPath, k);
+  }
+  return k;
+}
+
 /** A multiplier in (0, 1] for a chunk of `relPath` (language as indexed) under this query. */
 export function pathPrior(relPath: string, language: string, q: QueryAnalysis): number {
-  let p = 1;
-  if (!q.asksFor.has('test') && TEST_FILE.test(relPath)) p *= STRONG;
-  if (!q.asksFor.has('example') && EXAMPLE.test(relPath)) p *= STRONG;
-  if (!q.asksFor.has('vendor') && VENDOR.test(relPath)) p *= STRONG;
-  if (!q.asksFor.has('generated') && GENERATED.test(relPath)) p *= MODERATE;
-  if (MINIFIED.test(relPath)) p *= STRONG;
-  if (COMPAT.test(relPath)) p *= STRONG;
-  if (TYPE_STUB.test(relPath)) p *= MILD;
-  if (BARREL.has(path.posix.basename(relPath))) p *= MODERATE;
+  const k = pathKinds(relPath);
+  let p = k.other;
+  if (k.test && !q.asksFor.has('test')) p *= STRONG;
+  if (k.example && !q.asksFor.has('example')) p *= STRONG;
+  if (k.vendor && !q.asksFor.has('vendor')) p *= STRONG;
+  if (k.generated && !q.asksFor.has('generated')) p *= MODERATE;
   // Docs explain code but are not it: well below code for an identifier, below it for prose.
   if (DOC_LANGUAGES.has(language) && !q.asksFor.has('doc')) p *= q.identifier ? STRONG : MODERATE;
   if (DATA_LANGUAGES.has(language)) p *= MODERATE;

@@ -150,10 +150,18 @@ function fieldBoost(pool: Map<string, Candidate>, keywords: readonly string[], f
   }
 }
 
-/** The file name and its folder, whole and split into words. */
+const partsCache = new Map<string, string[]>();
+
+/** The file name and its folder, whole and split into words (remembered, as paths recur across searches). */
 function pathParts(relPath: string): string[] {
-  const { stem, parent } = pathWords(relPath);
-  return [...new Set([stem, parent, ...splitIdentifier(stem), ...splitIdentifier(parent)].map((s) => s.toLowerCase()).filter(Boolean))];
+  let parts = partsCache.get(relPath);
+  if (!parts) {
+    const { stem, parent } = pathWords(relPath);
+    parts = [...new Set([stem, parent, ...splitIdentifier(stem), ...splitIdentifier(parent)].map((s) => s.toLowerCase()).filter(Boolean))];
+    if (partsCache.size >= 20_000) partsCache.clear();
+    partsCache.set(relPath, parts);
+  }
+  return parts;
 }
 
 /** Which keywords the parts spell: equal, or one a prefix of the other from 3 letters on. */

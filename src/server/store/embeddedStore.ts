@@ -6,7 +6,7 @@ import type { HybridSearchRequest, SearchHit } from '../../engine/api';
 import type { Collection } from '../../engine/collection';
 import type { Database } from '../../engine/database';
 import { EngineError } from '../../engine/errors';
-import type { Row } from '../../engine/schema/types';
+import type { JsonValue, Row } from '../../engine/schema/types';
 import { CHUNK_COLLECTION, type ChunkModels, type ChunkRow, F, modelsOfSchema } from '../indexer/chunkSchema';
 import { defaultOutputFields, denseIndexes, storeSchema } from './chunkCollection';
 import { schemaDifference } from './schemaCheck';
@@ -31,6 +31,8 @@ export interface EmbeddedStoreOptions {
   collectionName?: string;
   /** Close the database with the store (default false: the caller owns it). */
   ownsDatabase?: boolean;
+  /** The database holds this workspace only (its own data directory): reads skip the workspace clause. */
+  privateCollection?: boolean;
 }
 
 const DEFAULT_QUERY_LIMIT = 1000;
@@ -45,10 +47,16 @@ export class EmbeddedStore implements VectorStore {
     private readonly db: Database,
     private readonly options: EmbeddedStoreOptions,
   ) {
-    this.scope = new WorkspaceScope(options.workspace);
+    this.scope = new WorkspaceScope(options.workspace, !options.privateCollection);
     this.workspace = options.workspace;
     this.name = options.collectionName ?? CHUNK_COLLECTION;
     this.description = `embedded ${db.dir ?? '(memory)'}`;
+  }
+
+  /** The scope's filter for a request, with an empty one (a private collection, no filter asked) left out. */
+  private where(req?: StoreFilter & Pick<StoreDelete, 'ids'>): { filter?: string; filterParams?: Record<string, JsonValue> } {
+    const scoped = this.scope.filter(req);
+    return scoped.filter ? scoped : {};
   }
 
   async ensureCollection(models: ChunkModels, options: EnsureCollectionOptions = {}): Promise<EnsureCollectionResult> {
@@ -76,33 +84,33 @@ export class EmbeddedStore implements VectorStore {
   async delete(req: StoreDelete): Promise<number> {
     if (!req.ids && !req.filter?.trim()) throw new StoreRequestError(this.description, 0, 'delete needs ids or a filter (refusing to delete a whole workspace by accident)');
     if (req.ids?.length === 0) return 0;
-    const r = await this.call(() => this.collection().delete(this.scope.filter(req)));
+    const r = await this.call(() => this.collection().delete(this.where(req)));
     return r.deleteCount;
   }
 
   async query(req: StoreQuery): Promise<Row[]> {
     const outputFields = defaultOutputFields(req.outputFields);
-    const rows = await this.call(() => this.collection().query({ ...this.scope.filter(req), outputFields, limit: req.limit ?? DEFAULT_QUERY_LIMIT }));
+    const rows = await this.call(() => this.collection().query({ ...this.where(req), outputFields, limit: req.limit ?? DEFAULT_QUERY_LIMIT }));
     return rows.map((r) => this.scope.fromStored(r, outputFields));
   }
 
   async search(req: StoreSearch): Promise<StoreHit[]> {
     const outputFields = defaultOutputFields(req.outputFields);
     const res = await this.call(() =>
-      this.collection().search({ data: [req.vector], annsField: req.annsField, limit: req.limit, outputFields, ...this.scope.filter(req), ...(req.params ? { params: req.params } : {}) }),
+      this.collection().search({ data: [req.vector], annsField: req.annsField, limit: req.limit, outputFields, ...this.where(req), ...(req.params ? { params: req.params } : {}) }),
     );
     return this.hits(res[0] ?? [], outputFields);
   }
 
   async textSearch(req: StoreTextSearch): Promise<StoreHit[]> {
     const outputFields = defaultOutputFields(req.outputFields);
-    const res = await this.call(() => this.collection().search({ data: [req.text], annsField: F.sparse, limit: req.limit, outputFields, ...this.scope.filter(req) }));
+    const res = await this.call(() => this.collection().search({ data: [req.text], annsField: F.sparse, limit: req.limit, outputFields, ...this.where(req) }));
     return this.hits(res[0] ?? [], outputFields);
   }
 
   async hybridSearch(req: StoreHybridSearch): Promise<StoreHit[]> {
     const outputFields = defaultOutputFields(req.outputFields);
-    const scoped = this.scope.filter(req);
+    const scoped = this.where(req);
     const searches: HybridSearchRequest['searches'] = req.dense.map((d) => ({ data: [d.vector], annsField: d.annsField, limit: req.limit, ...scoped, ...(d.params ? { params: d.params } : {}) }));
     if (req.text !== undefined) searches.push({ data: [req.text], annsField: F.sparse, limit: req.limit, ...scoped });
     if (searches.length === 0) throw new StoreRequestError(this.description, 0, 'hybrid search needs at least one dense vector or a text');
@@ -115,7 +123,7 @@ export class EmbeddedStore implements VectorStore {
   }
 
   async count(filter: StoreFilter = {}): Promise<number> {
-    const rows = await this.call(() => this.collection().query({ ...this.scope.filter(filter), outputFields: ['count(*)'] }));
+    const rows = await this.call(() => this.collection().query({ ...this.where(filter), outputFields: ['count(*)'] }));
     return Number(rows[0]?.['count(*)'] ?? 0);
   }
 

@@ -54,7 +54,7 @@ export async function openStore(
   }
   const db = await Database.open(databaseDir(where.dataDir), { readOnly: !!where.readOnly, onWarning: where.onWarning });
   // One data directory per workspace: the workspace name only has to be constant.
-  return { store: new EmbeddedStore(db, { workspace: 'local', ownsDatabase: true }), privateCollection: true };
+  return { store: new EmbeddedStore(db, { workspace: 'local', ownsDatabase: true, privateCollection: true }), privateCollection: true };
 }
 
 /**

@@ -32,7 +32,15 @@ export function scopedSchema(schema: CollectionSchema): CollectionSchema {
 export class WorkspaceScope {
   readonly tag: string;
 
-  constructor(readonly workspace: string) {
+  /**
+   * `shared` false: the collection holds only this workspace's rows (an embedded database in the
+   * workspace's own data directory), so reads need no workspace clause, which would otherwise be
+   * evaluated on every row of every search. Rows are written the same either way.
+   */
+  constructor(
+    readonly workspace: string,
+    private readonly shared = true,
+  ) {
     if (typeof workspace !== 'string' || workspace.length === 0) throw new Error('workspace: a non-empty name is required (e.g. "repo@branch")');
     if (Buffer.byteLength(workspace) > WORKSPACE_BYTES) throw new Error(`workspace: at most ${WORKSPACE_BYTES} UTF-8 bytes, got ${Buffer.byteLength(workspace)}`);
     this.tag = createHash('sha256').update(workspace).digest('hex').slice(0, TAG_CHARS);
@@ -64,16 +72,17 @@ export class WorkspaceScope {
     return out;
   }
 
-  /** `workspace == this AND (filter) [AND id in ids]`, with the caller's placeholders kept. */
+  /** `workspace == this AND (filter) [AND id in ids]` (no workspace clause when not shared), with the caller's placeholders kept. */
   filter(req: StoreFilter & Pick<StoreDelete, 'ids'> = {}): { filter: string; filterParams: Record<string, JsonValue> } {
     if (req.filterParams && WORKSPACE_PARAM in req.filterParams) throw new Error(`filterParams: "${WORKSPACE_PARAM}" is reserved for the workspace`);
-    const parts = [`${WORKSPACE_FIELD} == {${WORKSPACE_PARAM}}`];
-    const filterParams: Record<string, JsonValue> = { ...(req.filterParams ?? {}), [WORKSPACE_PARAM]: this.workspace };
+    const parts = this.shared ? [`${WORKSPACE_FIELD} == {${WORKSPACE_PARAM}}`] : [];
+    const filterParams: Record<string, JsonValue> = { ...(req.filterParams ?? {}), ...(this.shared ? { [WORKSPACE_PARAM]: this.workspace } : {}) };
     if (req.filter && req.filter.trim()) parts.push(`(${req.filter})`);
     if (req.ids) {
       filterParams.loupe_ids = req.ids.map((id) => this.storedId(id));
       parts.push(`${F.id} in {loupe_ids}`);
     }
+    // '' (only when not shared and nothing asked): every row, which the caller passes as no filter.
     return { filter: parts.join(' and '), filterParams };
   }
 }
