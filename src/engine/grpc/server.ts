@@ -1,8 +1,8 @@
 // The Milvus gRPC front door (milvus.proto.milvus.MilvusService, from the .proto JSON the Node SDK
 // ships), on its own port, loopback by default, with the REST door's users and privileges: the
 // `authorization` metadata carries base64 of the server token or `user:password`, `dbname` names
-// the database. It serves the connection handshake, databases and the collection list so far;
-// every other method answers UNIMPLEMENTED, saying so (see the README for what is served).
+// the database. It serves the handshake, databases, collections, indexes and rows (insert, upsert,
+// delete, query, search: dataMethods.ts); every other method answers UNIMPLEMENTED, saying so.
 
 import * as grpc from '@grpc/grpc-js';
 import { fromJSON } from '@grpc/proto-loader';
@@ -11,6 +11,8 @@ import { DEFAULT_DB } from '../catalog/catalog';
 import type { TokenAuth } from '../catalog/tokenAuth';
 import { EngineError, ErrorCode } from '../errors';
 import { needOf } from '../rest/privileges';
+import { type RouteContext, aliasView } from '../rest/route';
+import { dataMethods } from './dataMethods';
 import { RestError, WireObject } from '../rest/wire';
 
 // The SDK's own protobuf JSON and loader options, so both ends read the same messages.
@@ -106,6 +108,14 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
       return SUCCESS;
     }],
   };
+
+  for (const [method, [endpoint, fn]] of Object.entries(dataMethods)) {
+    handlers[method] = [endpoint, (req, caller) => {
+      const dbName = dbOf(req, caller);
+      const ctx: RouteContext = { catalog, access: auth.access, user: caller.user, dbName, importRoot: undefined };
+      return fn(req, aliasView(catalog, dbName, catalog.database(dbName)), ctx);
+    }];
+  }
 
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const method of Object.keys(service)) {
