@@ -2,7 +2,8 @@
 // ships), on its own port, loopback by default, with the REST door's users and privileges: the
 // `authorization` metadata carries base64 of the server token or `user:password`, `dbname` names
 // the database. It serves the handshake, databases, collections, indexes and rows (insert, upsert,
-// delete, query, search: dataMethods.ts); every other method answers UNIMPLEMENTED, saying so.
+// delete, query, search: dataMethods.ts), partitions, aliases and users (catalogMethods.ts);
+// every other method answers UNIMPLEMENTED, saying so.
 
 import * as grpc from '@grpc/grpc-js';
 import { fromJSON } from '@grpc/proto-loader';
@@ -12,6 +13,7 @@ import type { TokenAuth } from '../catalog/tokenAuth';
 import { EngineError, ErrorCode } from '../errors';
 import { needOf } from '../rest/privileges';
 import { type RouteContext, aliasView } from '../rest/route';
+import { catalogMethods } from './catalogMethods';
 import { dataMethods } from './dataMethods';
 import { RestError, WireObject } from '../rest/wire';
 
@@ -109,7 +111,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     }],
   };
 
-  for (const [method, [endpoint, fn]] of Object.entries(dataMethods)) {
+  for (const [method, [endpoint, fn]] of Object.entries({ ...dataMethods, ...catalogMethods })) {
     handlers[method] = [endpoint, (req, caller) => {
       const dbName = dbOf(req, caller);
       const ctx: RouteContext = { catalog, access: auth.access, user: caller.user, dbName, importRoot: undefined };
@@ -136,7 +138,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
       void (async () => {
         try {
           if (endpoint) {
-            const body = WireObject.of({ collectionName: call.request.collection_name, dbName: caller.dbName }, '');
+            const body = WireObject.of({ collectionName: call.request.collection_name ?? call.request.oldName, userName: call.request.username, dbName: caller.dbName }, '');
             const dbName = endpoint.startsWith('databases/') ? DEFAULT_DB : dbOf(call.request, caller);
             auth.access.authorize(user, needOf(endpoint, body, dbName, (n) => catalog.resolve(dbName, n)));
           }

@@ -113,6 +113,23 @@ test('bad rows over gRPC get a Milvus status naming the field, and nothing is st
   assert.equal((await root.count({ collection_name: 'shapes' })).data, 2);
 });
 
+test('partitions, aliases and statistics over gRPC are the REST door\'s', async () => {
+  assert.equal((await root.createPartition({ collection_name: 'shapes', partition_name: 'p1' })).error_code, 'Success');
+  assert.deepEqual((await root.showPartitions({ collection_name: 'shapes' })).partition_names, ['_default', 'p1']);
+  await root.insert({ collection_name: 'shapes', partition_name: 'p1', data: [{ id: 20, vec: [1, 1], tag: 'p' }] });
+  const ps = await root.getPartitionStatistics({ collection_name: 'shapes', partition_name: 'p1' });
+  assert.deepEqual(ps.stats, [{ key: 'row_count', value: '1' }]);
+  assert.equal((await root.createAlias({ collection_name: 'shapes', alias: 'figures' })).error_code, 'Success');
+  assert.deepEqual((await http.describeAlias({ aliasName: 'figures' })).data.collectionName, 'shapes');
+  const stats = await root.getCollectionStatistics({ collection_name: 'figures' });
+  assert.deepEqual(stats.stats, [{ key: 'row_count', value: '3' }]);
+  const bad = await root.createPartition({ collection_name: 'shapes', partition_name: 'p1' });
+  assert.equal(bad.code, 1100);
+  await root.dropAlias({ alias: 'figures' });
+  assert.equal((await root.dropPartition({ collection_name: 'shapes', partition_name: 'p1' })).error_code, 'Success');
+  assert.equal((await root.count({ collection_name: 'shapes' })).data, 2);
+});
+
 test('a user without Insert on the collection is denied over gRPC too', async () => {
   const carol = grpcAs('carol:carol-pw-1');
   const denied = await carol.insert({ collection_name: 'shapes', data: [{ id: 9, vec: [1, 1], tag: 'c' }] });
@@ -128,8 +145,8 @@ test('a method not served yet answers UNIMPLEMENTED with a reason, not an empty 
   const raw = new pkg.milvus.proto.milvus.MilvusService(running.grpc!.address, grpc.credentials.createInsecure());
   const md = new grpc.Metadata();
   md.set('authorization', Buffer.from(TOKEN).toString('base64'));
-  const err = await new Promise<grpc.ServiceError>((resolve) => raw.ListAliases({ collection_name: 'docs' }, md, (e: grpc.ServiceError) => resolve(e)));
+  const err = await new Promise<grpc.ServiceError>((resolve) => raw.CreateResourceGroup({ resource_group: 'rg1' }, md, (e: grpc.ServiceError) => resolve(e)));
   raw.close();
   assert.equal(err.code, grpc.status.UNIMPLEMENTED);
-  assert.match(err.details, /does not serve ListAliases yet; use the REST v2 API/);
+  assert.match(err.details, /does not serve CreateResourceGroup yet; use the REST v2 API/);
 });
