@@ -6,16 +6,10 @@ import { aliasRoutes } from '../rest/aliasRoutes';
 import { collectionSchemaRoutes } from '../rest/collectionSchemaRoutes';
 import { indexRoutes } from '../rest/indexRoutes';
 import { partitionRoutes } from '../rest/partitionRoutes';
-import type { RestDatabase, Route, RouteContext } from '../rest/route';
-import { WireObject } from '../rest/wire';
-import type { DataHandler } from './dataMethods';
+import type { Route } from '../rest/route';
+import { type DataHandler, SUCCESS, via } from './dataMethods';
 
 type Req = Record<string, unknown>;
-const SUCCESS = { error_code: 'Success', code: 0, reason: '' };
-
-async function via(route: Route, db: RestDatabase, ctx: RouteContext, body: Record<string, unknown>): Promise<unknown> {
-  return (await route(db, WireObject.of(body, ''), ctx)).data;
-}
 
 /** A route whose answer is only success: the gRPC method answers a bare Status. */
 const statusOnly = (route: Route, body: (req: Req) => Record<string, unknown>): DataHandler => async (req, db, ctx) => {

@@ -21,10 +21,10 @@ const TO_OBJECT = { enums: String, longs: String, bytes: Buffer, defaults: true,
 type Req = Record<string, unknown>;
 export type DataHandler = (req: Req, db: RestDatabase, ctx: RouteContext) => Promise<Req>;
 
-const SUCCESS = { error_code: 'Success', code: 0, reason: '' };
+export const SUCCESS = { error_code: 'Success', code: 0, reason: '' };
 
 /** Runs a REST route with a body built from the gRPC request. */
-async function via(route: Route, db: RestDatabase, ctx: RouteContext, body: Record<string, unknown>): Promise<unknown> {
+export async function via(route: Route, db: RestDatabase, ctx: RouteContext, body: Record<string, unknown>): Promise<unknown> {
   return (await route(db, WireObject.of(body, ''), ctx)).data;
 }
 

@@ -14,7 +14,7 @@ import { EngineError, ErrorCode } from '../errors';
 import { needOf } from '../rest/privileges';
 import { type RouteContext, aliasView } from '../rest/route';
 import { catalogMethods } from './catalogMethods';
-import { dataMethods } from './dataMethods';
+import { SUCCESS, dataMethods } from './dataMethods';
 import { RestError, WireObject } from '../rest/wire';
 
 // The SDK's own protobuf JSON and loader options, so both ends read the same messages.
@@ -57,7 +57,6 @@ interface Caller {
 type Req = Record<string, unknown>;
 type Handler = (req: Req, caller: Caller) => Promise<Req> | Req;
 
-const SUCCESS = { error_code: 'Success', code: 0, reason: '' };
 
 export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServer> {
   const { catalog, auth } = opts;
