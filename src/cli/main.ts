@@ -185,7 +185,7 @@ async function serveCommand(args: ParsedArgs): Promise<number> {
   out(`Milvus REST API on ${server.url} (database ${dir})`);
   const grpcPort = intOption(args, 'grpc-port', 0, 65535);
   const grpc = grpcPort === undefined ? undefined : await startGrpcServer({ catalog, auth: new TokenAuth(token, access), host, port: grpcPort });
-  if (grpc) out(`Milvus gRPC API on ${grpc.address} (databases and the collection list; see the README)`);
+  if (grpc) out(`Milvus gRPC API on ${grpc.address} (part of the protocol; see the README)`);
   if (!option(args, 'token') && !process.env.LOUPE_TOKEN) out(`token: ${token}`);
   // Shown once, on the first start: it is stored only as a hash.
   if (generatedRootPassword) out(`root password: ${generatedRootPassword} (clients may send root:<password> as the token)`);
