@@ -192,3 +192,21 @@ function column(f: FieldSchema, rows: Row[]): WireFieldData {
   const scalars: Record<string, unknown> = { [key]: f.dataType === 'Array' ? { data, element_type: f.elementType } : { data } };
   return { type: f.dataType, field_name: f.name, scalars, valid_data };
 }
+
+/**
+ * The columns an answer carries for `asked` output fields: `*` is every stored field (vectors
+ * included, BM25 outputs not) and the dynamic `$meta` column; other names stay as asked (a name
+ * that is not a field is a dynamic key, answered inside `$meta`). The primary key comes first.
+ */
+export function outputColumns(schema: CollectionSchema, asked: string[]): string[] {
+  const pk = (schema.fields.find((f) => f.isPrimary) as FieldSchema).name;
+  const names = new Set<string>([pk]);
+  for (const a of asked) {
+    if (a !== '*') names.add(a);
+    else {
+      for (const f of schema.fields) if (f.dataType !== 'SparseFloatVector') names.add(f.name);
+      if (schema.enableDynamicField) names.add(DYNAMIC_FIELD);
+    }
+  }
+  return [...names];
+}

@@ -1,9 +1,9 @@
 // The Milvus gRPC front door (milvus.proto.milvus.MilvusService, from the .proto JSON the Node SDK
 // ships), on its own port, loopback by default, with the REST door's users and privileges: the
 // `authorization` metadata carries base64 of the server token or `user:password`, `dbname` names
-// the database. The handshake, databases and the collection list are answered here; collections,
-// indexes and entities by rpcs.ts (the same engine calls and request checks as REST). Any other
-// method answers UNIMPLEMENTED, saying so (see the README for what is served).
+// the database. It serves the handshake, databases, collections, indexes and rows (insert, upsert,
+// delete, query, search, hybrid search, compaction: dataMethods.ts), partitions, aliases and users
+// (catalogMethods.ts); every other method answers UNIMPLEMENTED, saying so.
 
 import * as grpc from '@grpc/grpc-js';
 import { fromJSON } from '@grpc/proto-loader';
@@ -12,9 +12,10 @@ import { DEFAULT_DB } from '../catalog/catalog';
 import type { TokenAuth } from '../catalog/tokenAuth';
 import { EngineError, ErrorCode } from '../errors';
 import { needOf } from '../rest/privileges';
-import { aliasView } from '../rest/route';
+import { type RouteContext, aliasView } from '../rest/route';
+import { catalogMethods } from './catalogMethods';
+import { SUCCESS, dataMethods } from './dataMethods';
 import { RestError, WireObject } from '../rest/wire';
-import { RPC_ENDPOINTS, rpcs } from './rpcs';
 
 // The SDK's own protobuf JSON and loader options, so both ends read the same messages.
 // (`require`: the SDK ships this as a CommonJS module without types.)
@@ -56,7 +57,6 @@ interface Caller {
 type Req = Record<string, unknown>;
 type Handler = (req: Req, caller: Caller) => Promise<Req> | Req;
 
-const SUCCESS = { error_code: 'Success', code: 0, reason: '' };
 
 export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServer> {
   const { catalog, auth } = opts;
@@ -110,13 +110,11 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     }],
   };
 
-  // The calls rpcs.ts answers, each under the REST endpoint whose privilege it needs.
-  for (const [method, rpc] of Object.entries(rpcs)) {
-    if (handlers[method]) continue;
-    handlers[method] = [RPC_ENDPOINTS[method], async (req, caller) => {
+  for (const [method, [endpoint, fn]] of Object.entries({ ...dataMethods, ...catalogMethods })) {
+    handlers[method] = [endpoint, (req, caller) => {
       const dbName = dbOf(req, caller);
-      const payload = await rpc(aliasView(catalog, dbName, catalog.database(dbName)), req);
-      return STATUS_METHODS.has(method) ? SUCCESS : { ...payload, status: SUCCESS };
+      const ctx: RouteContext = { catalog, access: auth.access, user: caller.user, dbName, importRoot: undefined };
+      return fn(req, aliasView(catalog, dbName, catalog.database(dbName)), ctx);
     }];
   }
 
@@ -141,9 +139,9 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
           if (endpoint) {
             const dbName = endpoint.startsWith('databases/') ? DEFAULT_DB : dbOf(call.request, caller);
             // Flush names its collections in a list; every other call names one.
-            const names = Array.isArray(call.request.collection_names) ? call.request.collection_names : [call.request.collection_name];
+            const names = Array.isArray(call.request.collection_names) ? call.request.collection_names : [call.request.collection_name ?? call.request.oldName];
             for (const collectionName of names) {
-              const body = WireObject.of({ collectionName, dbName: caller.dbName }, '');
+              const body = WireObject.of({ collectionName, userName: call.request.username, dbName: caller.dbName }, '');
               auth.access.authorize(user, needOf(endpoint, body, dbName, (n) => catalog.resolve(dbName, n)));
             }
           }

@@ -1,0 +1,56 @@
+// The gRPC methods for partitions, aliases, statistics, renames and users, translated to the REST
+// routes like dataMethods.ts (one set of rules, one set of errors).
+
+import { userRoutes } from '../rest/accessRoutes';
+import { aliasRoutes } from '../rest/aliasRoutes';
+import { collectionSchemaRoutes } from '../rest/collectionSchemaRoutes';
+import { indexRoutes } from '../rest/indexRoutes';
+import { partitionRoutes } from '../rest/partitionRoutes';
+import type { Route } from '../rest/route';
+import { type DataHandler, SUCCESS, via } from './dataMethods';
+
+type Req = Record<string, unknown>;
+
+/** A route whose answer is only success: the gRPC method answers a bare Status. */
+const statusOnly = (route: Route, body: (req: Req) => Record<string, unknown>): DataHandler => async (req, db, ctx) => {
+  await via(route, db, ctx, body(req));
+  return SUCCESS;
+};
+
+const stats = (rowCount: number): Req => ({ status: SUCCESS, stats: [{ key: 'row_count', value: String(rowCount) }] });
+/** The SDK sends passwords base64-encoded, as Milvus expects. */
+const password = (v: unknown): string => Buffer.from(String(v ?? ''), 'base64').toString('utf8');
+
+export const catalogMethods: Record<string, [string, DataHandler]> = {
+  GetCollectionStatistics: ['collections/get_stats', async (req, db) => stats(db.collection(String(req.collection_name ?? '')).stats().rowCount)],
+  RenameCollection: ['collections/rename', statusOnly(collectionSchemaRoutes.rename, (r) => ({ collectionName: r.oldName, newCollectionName: r.newName, newDbName: r.newDBName || undefined }))],
+  DropIndex: ['indexes/drop', statusOnly(indexRoutes.drop, (r) => ({ collectionName: r.collection_name, indexName: r.index_name || r.field_name }))],
+
+  CreatePartition: ['partitions/create', statusOnly(partitionRoutes.create, (r) => ({ collectionName: r.collection_name, partitionName: r.partition_name }))],
+  DropPartition: ['partitions/drop', statusOnly(partitionRoutes.drop, (r) => ({ collectionName: r.collection_name, partitionName: r.partition_name }))],
+  LoadPartitions: ['partitions/load', statusOnly(partitionRoutes.load, (r) => ({ collectionName: r.collection_name, partitionNames: r.partition_names }))],
+  ReleasePartitions: ['partitions/release', statusOnly(partitionRoutes.release, (r) => ({ collectionName: r.collection_name, partitionNames: r.partition_names }))],
+  HasPartition: ['partitions/has', async (req, db) => ({ status: SUCCESS, value: db.collection(String(req.collection_name ?? '')).partitions.has(String(req.partition_name ?? '')) })],
+  ShowPartitions: ['partitions/list', async (req, db) => {
+    const names = db.collection(String(req.collection_name ?? '')).partitions.names();
+    const zeros = names.map(() => '0');
+    return { status: SUCCESS, partition_names: names, partitionIDs: names.map((_, i) => String(i + 1)), created_timestamps: zeros, created_utc_timestamps: zeros, inMemory_percentages: names.map(() => '100') };
+  }],
+  GetPartitionStatistics: ['partitions/get_stats', async (req, db) => stats(db.collection(String(req.collection_name ?? '')).partitionStats(String(req.partition_name ?? '')).rowCount)],
+
+  CreateAlias: ['aliases/create', statusOnly(aliasRoutes.create, (r) => ({ collectionName: r.collection_name, aliasName: r.alias }))],
+  AlterAlias: ['aliases/alter', statusOnly(aliasRoutes.alter, (r) => ({ collectionName: r.collection_name, aliasName: r.alias }))],
+  DropAlias: ['aliases/drop', statusOnly(aliasRoutes.drop, (r) => ({ aliasName: r.alias }))],
+  ListAliases: ['aliases/list', async (req, _db, ctx) => ({
+    status: SUCCESS, db_name: ctx.dbName, collection_name: req.collection_name ?? '', aliases: ctx.catalog.listAliases(ctx.dbName, String(req.collection_name || '') || undefined),
+  })],
+  DescribeAlias: ['aliases/describe', async (req, _db, ctx) => {
+    const d = ctx.catalog.describeAlias(ctx.dbName, String(req.alias ?? ''));
+    return { status: SUCCESS, db_name: d.dbName, alias: d.aliasName, collection: d.collectionName };
+  }],
+
+  CreateCredential: ['users/create', statusOnly(userRoutes.create, (r) => ({ userName: r.username, password: password(r.password) }))],
+  UpdateCredential: ['users/update_password', statusOnly(userRoutes.update_password, (r) => ({ userName: r.username, password: password(r.oldPassword), newPassword: password(r.newPassword) }))],
+  DeleteCredential: ['users/drop', statusOnly(userRoutes.drop, (r) => ({ userName: r.username }))],
+  ListCredUsers: ['users/list', async (_req, _db, ctx) => ({ status: SUCCESS, usernames: ctx.access.listUsers() })],
+};

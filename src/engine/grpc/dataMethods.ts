@@ -1,0 +1,280 @@
+// The gRPC methods that carry collections and rows, translated to the REST routes (one place
+// for the rules): the schema arrives as protobuf bytes, rows as columns (FieldData), query
+// vectors as a PlaceholderGroup; answers go back as columns and SearchResultData.
+
+import protobuf from 'protobufjs';
+import type { Collection } from '../collection';
+import type { FieldSchema } from '../schema/types';
+import { collectionRoutes } from '../rest/collectionRoutes';
+import { entityRoutes } from '../rest/entityRoutes';
+import { indexRoutes } from '../rest/indexRoutes';
+import type { RestDatabase, Route, RouteContext } from '../rest/route';
+import { RestCode, RestError, WireObject } from '../rest/wire';
+import { columnsFromRows, outputColumns, rowsFromColumns, type WireFieldData } from './columns';
+import { templateValuesOf } from './templateValues';
+
+// The SDK's protobuf JSON (CommonJS modules without types).
+const MILVUS_JSON = (require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus') as { default: protobuf.INamespace }).default;
+const milvusRoot = protobuf.Root.fromJSON(MILVUS_JSON);
+const CollectionSchemaType = milvusRoot.lookupType('milvus.proto.schema.CollectionSchema');
+const PlaceholderGroupType = milvusRoot.lookupType('milvus.proto.common.PlaceholderGroup');
+const TO_OBJECT = { enums: String, longs: String, bytes: Buffer, defaults: true, arrays: true };
+
+type Req = Record<string, unknown>;
+export type DataHandler = (req: Req, db: RestDatabase, ctx: RouteContext) => Promise<Req>;
+
+export const SUCCESS = { error_code: 'Success', code: 0, reason: '' };
+
+/** Runs a REST route with a body built from the gRPC request. */
+export async function via(route: Route, db: RestDatabase, ctx: RouteContext, body: Record<string, unknown>): Promise<unknown> {
+  return (await route(db, WireObject.of(body, ''), ctx)).data;
+}
+
+const kv = (pairs: unknown): Record<string, string> =>
+  Object.fromEntries((Array.isArray(pairs) ? pairs : []).map((p: { key?: unknown; value?: unknown }) => [String(p.key), String(p.value)]));
+
+export const dataMethods: Record<string, [string, DataHandler]> = {
+  CreateCollection: ['collections/create', async (req, db, ctx) => {
+    const schema = CollectionSchemaType.toObject(CollectionSchemaType.decode(req.schema as Uint8Array), TO_OBJECT) as Req;
+    const fields = (schema.fields as Req[]).map((f) => {
+      const params = kv(f.type_params);
+      const out: Req = { fieldName: f.name, dataType: f.data_type, isPrimary: !!f.is_primary_key, elementTypeParams: params };
+      if (f.description) out.description = f.description;
+      if (f.autoID) out.autoId = true;
+      if (f.nullable) out.nullable = true;
+      if (f.is_partition_key) out.isPartitionKey = true;
+      if (f.element_type && f.element_type !== 'None') out.elementDataType = f.element_type;
+      return out;
+    });
+    const functions = ((schema.functions as Req[] | undefined) ?? []).map((fn) => ({
+      name: fn.name, type: fn.type, inputFieldNames: fn.input_field_names, outputFieldNames: fn.output_field_names, params: kv(fn.params),
+    }));
+    await via(collectionRoutes.create, db, ctx, {
+      collectionName: req.collection_name,
+      schema: { autoId: !!schema.autoID, enableDynamicField: !!schema.enable_dynamic_field, fields, functions },
+    });
+    return SUCCESS;
+  }],
+
+  DescribeCollection: ['collections/describe', async (req, db, ctx) => {
+    const c = db.collection(String(req.collection_name ?? ''));
+    return {
+      status: SUCCESS,
+      schema: {
+        name: c.name,
+        description: c.schema.description ?? '',
+        autoID: c.schema.fields.some((f) => f.isPrimary && f.autoId),
+        enable_dynamic_field: !!c.schema.enableDynamicField,
+        fields: c.schema.fields.map(grpcField),
+        functions: (c.schema.functions ?? []).map((fn, i) => ({
+          name: fn.name, id: String(i + 1), type: fn.type, input_field_names: fn.inputFieldNames, output_field_names: fn.outputFieldNames,
+          input_field_ids: [], output_field_ids: [], params: [],
+        })),
+        properties: [],
+      },
+      collectionID: String(c.createdAt),
+      collection_name: c.name,
+      db_name: ctx.dbName,
+      shards_num: 1,
+      consistency_level: 'Strong',
+      aliases: ctx.catalog.listAliases(ctx.dbName, c.name),
+      created_timestamp: String(c.createdAt),
+      created_utc_timestamp: String(c.createdAt),
+      num_partitions: String(c.partitions.names().length),
+      properties: Object.entries(c.schema.properties ?? {}).map(([key, value]) => ({ key, value })),
+    };
+  }],
+
+  CreateIndex: ['indexes/create', async (req, db, ctx) => {
+    const params = kv(req.extra_params);
+    const extra = params.params ? (JSON.parse(params.params) as Record<string, unknown>) : {};
+    await via(indexRoutes.create, db, ctx, {
+      collectionName: req.collection_name,
+      indexParams: [{ fieldName: req.field_name, indexName: req.index_name || req.field_name, metricType: params.metric_type, params: { index_type: params.index_type, ...extra } }],
+    });
+    return SUCCESS;
+  }],
+
+  DescribeIndex: ['indexes/describe', async (req, db) => {
+    const c = db.collection(String(req.collection_name ?? ''));
+    const name = String(req.index_name || req.field_name || '');
+    const entries = c.listIndexes().filter((e) => !name || e.indexName === name || e.fieldName === name);
+    if (entries.length === 0) c.describeIndex(name); // throws "index not found"
+    return {
+      status: SUCCESS,
+      index_descriptions: entries.map((e) => {
+        const d = c.describeIndex(e.indexName);
+        return {
+          index_name: d.indexName, field_name: d.fieldName, indexID: '0', state: d.state, indexed_rows: String(d.indexedRows), total_rows: String(d.totalRows),
+          pending_index_rows: String(d.totalRows - d.indexedRows),
+          params: [{ key: 'index_type', value: d.spec.indexType }, { key: 'metric_type', value: d.spec.metricType }, { key: 'params', value: JSON.stringify(d.spec.params) }],
+        };
+      }),
+    };
+  }],
+
+  LoadCollection: ['collections/load', async (req, db, ctx) => {
+    await via(collectionRoutes.load, db, ctx, { collectionName: req.collection_name });
+    return SUCCESS;
+  }],
+
+  ReleaseCollection: ['collections/release', async (req, db, ctx) => {
+    await via(collectionRoutes.release, db, ctx, { collectionName: req.collection_name });
+    return SUCCESS;
+  }],
+
+  GetLoadState: ['collections/get_load_state', async (req, db) => ({ status: SUCCESS, state: db.collection(String(req.collection_name ?? '')).getLoadState() })],
+
+  GetLoadingProgress: ['collections/get_load_state', async (req, db) => {
+    const loaded = db.collection(String(req.collection_name ?? '')).getLoadState() === 'LoadStateLoaded';
+    return { status: SUCCESS, progress: loaded ? '100' : '0', refresh_progress: '0' };
+  }],
+
+  Flush: ['collections/flush', async (req, db, ctx) => {
+    const names = (req.collection_names as string[] | undefined) ?? [];
+    for (const n of names) await via(collectionRoutes.flush, db, ctx, { collectionName: n });
+    return { status: SUCCESS, db_name: ctx.dbName, coll_segIDs: {}, flush_coll_segIDs: {}, coll_seal_times: {}, coll_flush_ts: {}, channel_cps: {} };
+  }],
+
+  Insert: ['entities/insert', async (req, db, ctx) => mutation(db, ctx, req, entityRoutes.insert, 'insert')],
+  Upsert: ['entities/upsert', async (req, db, ctx) => mutation(db, ctx, req, entityRoutes.upsert, 'upsert')],
+
+  Delete: ['entities/delete', async (req, db, ctx) => {
+    const c = db.collection(String(req.collection_name ?? ''));
+    const r = (await via(entityRoutes.delete, db, ctx, { collectionName: req.collection_name, filter: req.expr, exprParams: templateValuesOf(req), partitionName: req.partition_name || undefined })) as { deleteCount: number };
+    return { status: SUCCESS, IDs: idsOf(c, []), delete_cnt: String(r.deleteCount), succ_index: [], err_index: [] };
+  }],
+
+  Query: ['entities/query', async (req, db, ctx) => {
+    const c = db.collection(String(req.collection_name ?? ''));
+    const params = kv(req.query_params);
+    const outputFields = (req.output_fields as string[] | undefined) ?? [];
+    const countOnly = outputFields.length === 1 && outputFields[0].toLowerCase() === 'count(*)';
+    const body: Req = { collectionName: req.collection_name, filter: req.expr ?? '', exprParams: templateValuesOf(req), outputFields, partitionNames: req.partition_names };
+    if (params.limit) body.limit = Number(params.limit);
+    if (params.offset) body.offset = Number(params.offset);
+    const rows = (await via(entityRoutes.query, db, ctx, body)) as Req[];
+    if (countOnly) {
+      const count = [{ type: 'Int64', field_name: 'count(*)', scalars: { long_data: { data: [String(rows[0]?.['count(*)'] ?? 0)] } }, valid_data: [] }];
+      return { status: SUCCESS, collection_name: c.name, output_fields: ['count(*)'], fields_data: count };
+    }
+    const names = outputColumns(c.schema, outputFields);
+    return { status: SUCCESS, collection_name: c.name, output_fields: names, fields_data: columnsFromRows(c.schema, rows, names), primary_field_name: pkOf(c).name };
+  }],
+
+  Search: ['entities/search', async (req, db, ctx) => {
+    const c = db.collection(String(req.collection_name ?? ''));
+    const outputFields = (req.output_fields as string[] | undefined) ?? [];
+    const body = { ...searchBodyOf(req), collectionName: req.collection_name, outputFields, partitionNames: req.partition_names };
+    const r = await entityRoutes.search(db, WireObject.of(body, ''), ctx);
+    const hits = r.data as Req[];
+    return { status: SUCCESS, collection_name: c.name, results: searchResults(c, hits, (r.extra?.topks as number[]) ?? [hits.length], outputFields, body.limit) };
+  }],
+
+  HybridSearch: ['entities/hybrid_search', async (req, db, ctx) => {
+    const c = db.collection(String(req.collection_name ?? ''));
+    const rank = kv(req.rank_params);
+    const rankParams = rank.params ? (JSON.parse(rank.params) as Req) : {};
+    const limit = Number(rank.limit ?? 10);
+    const outputFields = (req.output_fields as string[] | undefined) ?? [];
+    const searches = ((req.requests as Req[] | undefined) ?? []).map((sub) => {
+      const { searchParams, ...rest } = searchBodyOf(sub);
+      return { ...rest, params: (searchParams as Req).params, ...((searchParams as Req).metricType ? { metricType: (searchParams as Req).metricType } : {}) };
+    });
+    const body: Req = {
+      collectionName: req.collection_name,
+      search: searches,
+      rerank: { strategy: rank.strategy ?? 'rrf', params: rankParams },
+      limit,
+      outputFields,
+      partitionNames: req.partition_names,
+    };
+    if (rank.offset) body.offset = Number(rank.offset);
+    const r = await entityRoutes.hybrid_search(db, WireObject.of(body, ''), ctx);
+    const hits = r.data as Req[];
+    return { status: SUCCESS, collection_name: c.name, results: searchResults(c, hits, [hits.length], outputFields, limit) };
+  }],
+
+  ManualCompaction: ['collections/compact', async (req, db, ctx) => {
+    const r = (await via(collectionRoutes.compact, db, ctx, { collectionName: req.collection_name })) as { compactionID: number };
+    return { status: SUCCESS, compactionID: String(r.compactionID), compactionPlanCount: 1 };
+  }],
+
+  GetCompactionState: ['collections/get_compaction_state', async (req, db, ctx) => {
+    const r = (await via(collectionRoutes.get_compaction_state, db, ctx, { jobID: Number(req.compactionID) })) as { state: string };
+    return { status: SUCCESS, state: r.state === 'Completed' ? 'Completed' : 'Executing', executingPlanNo: '0', timeoutPlanNo: '0', completedPlanNo: r.state === 'Completed' ? '1' : '0', failedPlanNo: '0' };
+  }],
+
+  // Flush finishes before it answers here, so every flush asked about is done.
+  GetFlushState: ['collections/flush', async () => ({ status: SUCCESS, flushed: true })],
+};
+
+/** A SearchRequest message (or a hybrid sub-request) → the REST door's search body. */
+function searchBodyOf(req: Req): Req & { limit: number } {
+  const params = kv(req.search_params);
+  const bytes = req.placeholder_group as Uint8Array | undefined;
+  if (!bytes || bytes.length === 0) {
+    throw new RestError(RestCode.MissingRequiredParameters, 'missing required parameters: placeholder_group (the query vectors); search by primary keys is not supported by Loupe');
+  }
+  const group = PlaceholderGroupType.toObject(PlaceholderGroupType.decode(bytes), TO_OBJECT) as { placeholders: Array<{ type: string; values: Buffer[] }> };
+  const data = group.placeholders.flatMap((ph) =>
+    ph.values.map((b) => {
+      if (ph.type === 'VarChar') return b.toString('utf8');
+      if (ph.type !== 'FloatVector') throw new RestError(RestCode.IncorrectParameterFormat, `placeholder_group: ${ph.type} query vectors are not supported by Loupe (FloatVector, and text for a BM25 field, are)`);
+      return Array.from(new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
+    }),
+  );
+  const limit = Number(params.topk ?? params.limit ?? 10);
+  const body: Req & { limit: number } = {
+    data,
+    limit,
+    searchParams: { ...(params.metric_type ? { metricType: params.metric_type } : {}), params: params.params ? JSON.parse(params.params) : {} },
+  };
+  if (params.anns_field) body.annsField = params.anns_field;
+  if (req.dsl) body.filter = req.dsl;
+  const exprParams = templateValuesOf(req);
+  if (exprParams) body.exprParams = exprParams;
+  if (params.offset && Number(params.offset) > 0) body.offset = Number(params.offset);
+  if (params.group_by_field) body.groupingField = params.group_by_field;
+  if (params.group_size) body.groupSize = Number(params.group_size);
+  return body;
+}
+
+/** REST hits (`{<pk>, distance, ...fields}`) → SearchResultData; the SDK reads hit ids from the pk column. */
+function searchResults(c: Collection, hits: Req[], topks: number[], outputFields: string[], topK: number): Req {
+  const pk = pkOf(c).name;
+  const names = outputColumns(c.schema, outputFields);
+  return {
+    num_queries: String(topks.length), top_k: String(topK), topks: topks.map(String), scores: hits.map((h) => Number(h.distance)),
+    ids: idsOf(c, hits.map((h) => h[pk])), output_fields: names, fields_data: columnsFromRows(c.schema, hits, names), primary_field_name: pk,
+  };
+}
+
+async function mutation(db: RestDatabase, ctx: RouteContext, req: Req, route: Route, kind: 'insert' | 'upsert'): Promise<Req> {
+  const c = db.collection(String(req.collection_name ?? ''));
+  const rows = rowsFromColumns((req.fields_data as WireFieldData[] | undefined) ?? [], Number(req.num_rows ?? 0));
+  const r = (await via(route, db, ctx, { collectionName: req.collection_name, partitionName: req.partition_name || undefined, data: rows })) as Record<string, unknown>;
+  const ids = (r.insertIds ?? r.upsertIds) as unknown[];
+  return { status: SUCCESS, IDs: idsOf(c, ids), succ_index: ids.map((_, i) => i), err_index: [], [`${kind}_cnt`]: String(ids.length), insert_cnt: String(kind === 'insert' ? ids.length : 0) };
+}
+
+function pkOf(c: Collection): FieldSchema {
+  return c.schema.fields.find((f) => f.isPrimary) as FieldSchema;
+}
+
+function idsOf(c: Collection, ids: unknown[]): Req {
+  return pkOf(c).dataType === 'Int64' ? { int_id: { data: ids.map(String) } } : { str_id: { data: ids.map(String) } };
+}
+
+function grpcField(f: FieldSchema, i: number): Req {
+  const params: Array<{ key: string; value: string }> = [];
+  if (f.dim !== undefined) params.push({ key: 'dim', value: String(f.dim) });
+  if (f.maxLength !== undefined) params.push({ key: 'max_length', value: String(f.maxLength) });
+  if (f.maxCapacity !== undefined) params.push({ key: 'max_capacity', value: String(f.maxCapacity) });
+  if (f.enableAnalyzer) params.push({ key: 'enable_analyzer', value: 'true' });
+  return {
+    fieldID: String(100 + i), name: f.name, is_primary_key: !!f.isPrimary, description: f.description ?? '', data_type: f.dataType,
+    type_params: params, index_params: [], autoID: !!f.autoId, element_type: f.elementType ?? 'None', nullable: !!f.nullable,
+    is_function_output: !!f.isFunctionOutput, is_partition_key: false, is_dynamic: false,
+  };
+}
