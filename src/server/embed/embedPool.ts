@@ -9,7 +9,7 @@ import { checkTexts } from './batching';
 import { EmbedError, describeError, embedErrorFrom, type SerializedEmbedError } from './errors';
 import type { DownloadProgress, ModelSourceSettings } from './modelSource';
 import type { TextModelSettings } from './textEmbedder';
-import { defaultThreads } from './transformers';
+import { defaultThreads } from './threads';
 import type { EmbedKind, EmbedWorkerConfig, LoadedModel, WorkerMessage } from './workerProtocol';
 
 export interface EmbedPoolOptions {

@@ -1,7 +1,7 @@
 // The one place that loads @huggingface/transformers. The package is typed as an ES module but
 // ships a CommonJS build, which `require` loads synchronously from our CommonJS output (and
 // which esbuild leaves external).
-import * as os from 'node:os';
+import { defaultThreads } from './threads';
 import type * as Transformers from '@huggingface/transformers' with { 'resolution-mode': 'import' };
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,8 +36,4 @@ export const DTYPE_SUFFIX: Record<DataType, string> = {
 /** ONNX Runtime session options for a thread budget; half the cores beat all of them in practice. */
 export function sessionOptions(threads: number | undefined): { intraOpNumThreads: number; interOpNumThreads: number } {
   return { intraOpNumThreads: threads ?? defaultThreads(), interOpNumThreads: 1 };
-}
-
-export function defaultThreads(): number {
-  return Math.max(1, Math.floor(os.availableParallelism() / 2));
 }
