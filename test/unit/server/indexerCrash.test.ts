@@ -12,7 +12,7 @@ import { Database } from '../../../src/engine/database';
 import { CHUNK_COLLECTION } from '../../../src/server/indexer/chunkSchema';
 import { Method, type IndexStatus } from '../../../src/protocol/requests';
 import { scratchDir } from './indexerFixtures';
-import { eventually, startStdioServer, type StdioServer } from './lspStdio';
+import { eventually, release, startStdioServer, type StdioServer } from './lspStdio';
 
 const FILES = 240;
 
@@ -120,8 +120,9 @@ for (const moment of ['during the pass', 'as the pass finishes (its flush in the
     await new Promise((r) => setTimeout(r, 120));
     first.proc.kill('SIGKILL');
     await new Promise((r) => first.proc.once('exit', r));
-    first.conn.dispose();
     await editor.stop();
+    first.conn.dispose();
+    release(first.proc);
 
     const files = countFiles(ws);
     const again = await startStdioServer({ workspace: ws, options: { storagePath: storage, globalStoragePath } });

@@ -71,8 +71,15 @@ export async function startStdioServer(o: StartOptions): Promise<StdioServer> {
     await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
     proc.kill();
     conn.dispose();
+    release(proc);
   };
   return { proc, conn, capabilities: init.capabilities, stop };
+}
+
+/** Lets go of a stopped (or killed) server's pipes, so nothing of it keeps the test process alive. */
+export function release(proc: ChildProcess): void {
+  proc.stdin?.destroy();
+  proc.stdout?.destroy();
 }
 
 /** Asks again until `ok` holds: the server works in the background (debounced edits, passes). */
