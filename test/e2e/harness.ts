@@ -308,8 +308,17 @@ function makeSession(s: Pick<CodeServerSession, 'page' | 'url' | 'workspace' | '
       );
     },
     async openFile(name) {
-      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click();
-      await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor();
+      // Done when the file's tab is the active one: a tab left open by an earlier step proves
+      // nothing, and a click can land on a neighbour while the explorer re-renders after a
+      // reveal, so click again until the file is in front.
+      const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+      const active = page.locator('.tabs-container .tab.active', { hasText: name }).first();
+      for (let attempt = 1; ; attempt++) {
+        await row.click();
+        const opened = await active.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+        if (opened) return;
+        if (attempt === 3) throw new Error(`${name} did not become the active editor after 3 clicks in the explorer`);
+      }
     },
     async showOutputChannel(name) {
       await this.runCommand('Output: Show Output Channels...');
