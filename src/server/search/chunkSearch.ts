@@ -10,7 +10,7 @@ import type { IndexModels } from '../indexer/models';
 import { storeSchema } from '../store/chunkCollection';
 import { StoreError } from '../store/storeErrors';
 import type { VectorStore } from '../store/vectorStore';
-import { hitView, matchedTerms } from './hitView';
+import { hitView, markMatches } from './hitView';
 import { parseQueryShortcuts } from './queryShortcuts';
 import { rankChunks } from './rankChunks';
 
@@ -180,10 +180,7 @@ function bestCovering(rows: Row[], start: number, end: number): Row {
 
 function view(ctx: SearchContext, row: Row, score: number, query?: string): SearchHitView {
   const v = hitView(row, score, ctx.folderPaths);
-  if (query) {
-    const terms = matchedTerms(query, row[F.text] as string);
-    if (terms.length) v.matchedTerms = terms;
-  }
+  if (query) markMatches(v, query, String(row[F.text] ?? ''));
   return v;
 }
 
