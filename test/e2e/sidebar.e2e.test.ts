@@ -58,6 +58,37 @@ test('sidebar: filters, expression errors, images, safety, themes', { timeout: 3
       await s.statusBarItem(new RegExp(`Ln ${start}, Col 1`)).waitFor({ timeout: 10_000 });
     });
 
+    await t.test('results read by file: files once each, chunks with their lines, the matched terms marked', async () => {
+      await sidebarSearch(frame, { query: 'circle area', mode: 'text' });
+      await frame.locator('.hit').first().waitFor({ timeout: 15_000 });
+      const paths = await frame.locator('.file .file-path').allInnerTexts();
+      assert.ok(paths.includes('src/math.ts'), paths.join(', '));
+      assert.equal(new Set(paths).size, paths.length, `a file is listed twice: ${paths.join(', ')}`);
+      for (const l of await frame.locator('.hit-lines').allInnerTexts()) assert.match(l, /^L\d+(–\d+)?$/);
+      // The server's ranges: circleArea's parts in its name, only the query's words in snippets.
+      const area = frame.locator('.hit', { has: frame.locator('.hit-symbol', { hasText: 'circleArea' }) }).first();
+      assert.deepEqual(await area.locator('.hit-symbol mark').allInnerTexts(), ['circle', 'Area']);
+      const marks = await frame.locator('.snippet mark').allInnerTexts();
+      assert.ok(marks.length > 0, 'no highlighted terms');
+      assert.ok(marks.every((m) => ['circle', 'area'].includes(m.toLowerCase())), `marked: ${marks.join(', ')}`);
+      await s.screenshot('sidebar-by-file');
+    });
+
+    await t.test('a file with many matching chunks shows its best ones and the rest on request', async () => {
+      await sidebarSearch(frame, { query: 'width height radius value', mode: 'text', language: 'typescript' });
+      const file = frame.locator('.file', { has: frame.locator('.file-path', { hasText: 'src/math.ts' }) });
+      await file.locator('.hit').first().waitFor({ timeout: 15_000 });
+      const total = await file.locator('.hit').count();
+      if (total > 3) {
+        assert.equal(await file.locator('.hit:visible').count(), 3);
+        await file.locator('.file-more').click();
+        assert.equal(await file.locator('.hit:visible').count(), total);
+      } else {
+        assert.equal(await file.locator('.file-more').count(), 0);
+      }
+      assert.match(await file.locator('.file-count').innerText(), total > 1 ? new RegExp(`^${total} chunks$`) : /^$/);
+    });
+
     await t.test('"more like this" lists other chunks like a result', async () => {
       await sidebarSearch(frame, { query: 'standard deviation', language: 'python' });
       const hit = frame.locator('.hit').first();
@@ -147,6 +178,11 @@ test('sidebar: filters, expression errors, images, safety, themes', { timeout: 3
         alertScripts: [...results.ownerDocument.scripts].filter((x) => x.textContent?.includes('alert(1)')).length,
       }));
       assert.deepEqual(injected, { images: 0, scripts: 0, withHandlers: 0, alertScripts: 0 });
+      // The matched words inside the HTML are marked, and the marks hold text only.
+      const marked = await snippet.locator('mark').allInnerTexts();
+      assert.ok(marked.map((m) => m.toLowerCase()).includes('script'), `marked: ${marked.join(', ')}`);
+      assert.ok(marked.every((m) => ['raw', 'html', 'script', 'alert', 'onerror'].includes(m.toLowerCase())), `marked: ${marked.join(', ')}`);
+      assert.equal(await snippet.locator('mark *').count(), 0);
       await s.screenshot('sidebar-html-as-text');
     });
 
