@@ -20,7 +20,7 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Method, type HitsResult, type IndexStatus, type InitializationOptions } from '../protocol/requests';
+import { Method, type HitsResult, type IndexStatus, type InitializationOptions, type RequestMap, type RequestMethod } from '../protocol/requests';
 import { similarHover } from './hover';
 import { WorkspaceIndex, type CancellationLike } from './indexer/workspaceIndex';
 import { WorkspaceSearch } from './search/workspaceSearch';
@@ -31,6 +31,9 @@ const PAUSED = 'Indexing paused; run "Loupe: Resume Indexing" to continue.';
 const NO_FOLDER = 'No folder is open: there is nothing to index.';
 
 const CLEARED: Partial<IndexStatus> = { progress: undefined, message: undefined, lastFlush: undefined, queryLatencyMs: undefined };
+
+/** A loupe/* handler typed by RequestMap, as the client's request() is: params and result from the method name. */
+type RequestHandler<M extends RequestMethod> = (params: RequestMap[M]['params'], token: CancellationToken) => RequestMap[M]['result'] | Promise<RequestMap[M]['result']>;
 
 /** Typing pauses this long before the buffer is re-indexed. */
 const EDIT_DEBOUNCE_MS = 300;
@@ -52,16 +55,19 @@ export class IndexHandlers {
   private hoverEnabled = true;
 
   constructor(private readonly connection: Connection) {
-    connection.onRequest(Method.status, (): IndexStatus => this.withPass(this.index?.status()) ?? this.requireBoard().get());
-    connection.onRequest(Method.pause, (): IndexStatus => this.withPass(this.index?.pause(PAUSED)) ?? this.requireBoard().update({ state: 'paused', message: PAUSED }));
-    connection.onRequest(Method.resume, (): IndexStatus => this.withPass(this.index?.resume()) ?? this.requireBoard().update({ state: 'ready', message: this.idleMessage }));
-    connection.onRequest(Method.reindex, (): IndexStatus => {
+    // The library types a string method's params as any; RequestMap types them here, once.
+    const on = <M extends RequestMethod>(method: M, run: RequestHandler<M>): void =>
+      void connection.onRequest(method, (params: RequestMap[M]['params'], token: CancellationToken): Promise<unknown> => Promise.resolve().then(() => run(params, token)));
+    on(Method.status, (): IndexStatus => this.withPass(this.index?.status()) ?? this.requireBoard().get());
+    on(Method.pause, (): IndexStatus => this.withPass(this.index?.pause(PAUSED)) ?? this.requireBoard().update({ state: 'paused', message: PAUSED }));
+    on(Method.resume, (): IndexStatus => this.withPass(this.index?.resume()) ?? this.requireBoard().update({ state: 'ready', message: this.idleMessage }));
+    on(Method.reindex, (): IndexStatus => {
       if (this.index) void this.runFullPass(this.index);
       return this.withPass(this.index?.status()) ?? this.requireBoard().get();
     });
-    connection.onRequest(Method.search, (p, token) => cancellable(token, (signal) => this.withSearch((s) => s.search(p, signal))));
-    connection.onRequest(Method.searchImage, (p, token) => cancellable(token, (signal) => this.withSearch((s) => s.searchImage(p, signal))));
-    connection.onRequest(Method.similar, (p) => this.withSearch((s) => s.similar(p)));
+    on(Method.search, (p, token) => cancellable(token, (signal) => this.withSearch((s) => s.search(p, signal))));
+    on(Method.searchImage, (p, token) => cancellable(token, (signal) => this.withSearch((s) => s.searchImage(p, signal))));
+    on(Method.similar, (p) => this.withSearch((s) => s.similar(p)));
     connection.onHover((p, token) =>
       similarHover(
         {
