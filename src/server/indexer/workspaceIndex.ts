@@ -65,7 +65,9 @@ export class WorkspaceIndex {
 
   /** Opens the workspace (store, models); a Milvus server that is down or refuses us is retried by indexAll, not fatal. */
   static async open(options: WorkspaceIndexOptions): Promise<WorkspaceIndex> {
-    return new WorkspaceIndex(options, await IndexedWorkspace.open(options));
+    const index = new WorkspaceIndex(options, await IndexedWorkspace.open(options));
+    if (!index.workspace.connected) index.emit(); // the outage it opened in, as a status
+    return index;
   }
 
   get models(): IndexModels {
