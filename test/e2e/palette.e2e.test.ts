@@ -1,6 +1,7 @@
 // The palette and editor faces in a real VS Code: "Loupe: Search Workspace" with filter
-// shortcuts, a shortcut error in the title, the "Similar in workspace" hover and its link, and
-// live updates (edit + save is found, a deleted file's results go). One code-server for all.
+// shortcuts, a shortcut error in the title, the answer read by file (file rows in rank order,
+// chunks with their lines under them), the "Similar in workspace" hover and its link, and live
+// updates (edit + save is found, a deleted file's results go). One code-server for all.
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -28,6 +29,16 @@ test('palette search, shortcut errors, hover, live updates', { timeout: 300_000 
       await q.input.press('Enter');
       await page.locator('.tabs-container .tab.active', { hasText: 'math.ts' }).waitFor();
       await s.statusBarItem(new RegExp(`Ln ${line}, Col 1`)).waitFor({ timeout: 10_000 });
+    });
+
+    await t.test('a shortcut that does not parse shows its error in the title', async () => {
+      const q = await paletteSearch(s, 'area since:banana');
+      await q.title.filter({ hasText: 'is not a duration' }).waitFor({ timeout: 15_000 }).catch(async (e: Error) => {
+        await s.screenshot('palette-error-failure');
+        throw e;
+      });
+      await s.screenshot('palette-error');
+      await q.input.press('Escape');
     });
 
     await t.test('the answer reads by file: files in rank order, each with its chunks and their lines', async () => {
@@ -58,16 +69,6 @@ test('palette search, shortcut errors, hover, live updates', { timeout: 300_000 
         left--;
       }
       assert.ok(files.includes('src/math.ts'), files.join(', '));
-      await q.input.press('Escape');
-    });
-
-    await t.test('a shortcut that does not parse shows its error in the title', async () => {
-      const q = await paletteSearch(s, 'area since:banana');
-      await q.title.filter({ hasText: 'is not a duration' }).waitFor({ timeout: 15_000 }).catch(async (e: Error) => {
-        await s.screenshot('palette-error-failure');
-        throw e;
-      });
-      await s.screenshot('palette-error');
       await q.input.press('Escape');
     });
 
