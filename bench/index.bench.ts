@@ -18,6 +18,7 @@ import { TextEmbedder } from '../src/server/embed/textEmbedder';
 import { textInput } from '../src/server/indexer/chunkRows';
 import { IndexModels, chooseDtype, type ModelSettings } from '../src/server/indexer/models';
 import { WorkspaceIndex } from '../src/server/indexer/workspaceIndex';
+import { WorkspaceSearch } from '../src/server/search/workspaceSearch';
 import { WorkspaceScanner } from '../src/server/scan/scanner';
 import { repoRoot } from './repoRoot';
 
@@ -157,7 +158,7 @@ async function editLatency(root: string, nFiles: number, edits: number, settings
       await index.updateFile(path.join(root, rel));
       // Searchable means a search finds it; poll in case a write becomes visible only later.
       for (;;) {
-        const r = await index.search({ query: word, mode: 'hybrid', limit: 10 });
+        const r = await new WorkspaceSearch(index.workspace).search({ query: word, mode: 'hybrid', limit: 10 });
         if (r.error) throw new Error(`search for ${word}: ${r.error.message}`);
         if (r.hits.some((h) => h.path === rel)) break;
         if (seconds(start) > 30) throw new Error(`${rel} was not searchable by ${word} after 30 s`);

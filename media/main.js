@@ -1,19 +1,24 @@
 // @ts-check
 // The Loupe sidebar page. It draws the form, results and status, and talks to the extension with
-// the messages in src/extension/sidebarProtocol.ts. Every piece of file text goes into the DOM
-// through textContent, never innerHTML: a snippet holding <script> must show as text.
+// the messages in src/extension/sidebarProtocol.ts. Results come grouped by file in rank order;
+// each file shows its best chunks (more on request) with their lines, and the terms the server
+// matched (ranges it sends) in <mark>. Every piece of file text goes into the DOM through
+// textContent or text nodes, never innerHTML: a snippet holding <script> must show as text.
 
 /** @typedef {import('../src/extension/sidebarProtocol').FromWebview} FromWebview */
 /** @typedef {import('../src/extension/sidebarProtocol').ToWebview} ToWebview */
 /** @typedef {import('../src/extension/sidebarProtocol').SidebarQuery} SidebarQuery */
 /** @typedef {import('../src/extension/sidebarProtocol').SidebarHit} SidebarHit */
 /** @typedef {import('../src/extension/sidebarProtocol').ErrorField} ErrorField */
-/** @typedef {{ form: SidebarQuery, title: string, hits: SidebarHit[], images: boolean, tookMs?: number }} PageState */
+/** @typedef {import('../src/extension/hitText').FileHits<SidebarHit>} FileHits */
+/** @typedef {{ form: SidebarQuery, title: string, files: FileHits[], images: boolean, tookMs?: number }} PageState */
 
 (function () {
   // @ts-ignore -- provided by VS Code inside webviews
   const vscode = acquireVsCodeApi();
   const TYPE_DEBOUNCE_MS = 250;
+  /** Chunks shown per file before "more in this file". */
+  const SHOWN_PER_FILE = 3;
 
   /** @param {string} id */
   const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -25,7 +30,9 @@
   const errors = { query: $('query-error'), expr: $('expr-error'), image: $('image-error') };
 
   /** @type {PageState} */
-  let state = vscode.getState() || { form: readForm(), title: '', hits: [], images: false };
+  const saved = vscode.getState();
+  // State saved by an older page held a flat `hits` list: start afresh rather than draw it wrongly.
+  let state = saved && Array.isArray(saved.files) ? saved : { form: readForm(), title: '', files: [], images: false };
   let seq = 0;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
@@ -79,7 +86,7 @@
     const filtered = form.mode !== 'image' && (form.language || form.kind || form.glob || form.since || form.expr.trim());
     if (form.query.trim() === '' && !filtered) {
       clearErrors();
-      render({ title: '', hits: [], images: false });
+      render({ title: '', files: [], images: false });
       return;
     }
     seq += 1;
@@ -93,20 +100,23 @@
   }
 
   /**
-   * Splits `text` at the matched terms (case-insensitive) into text and <mark> nodes.
-   * @param {string} text @param {string[] | undefined} terms @returns {Node[]}
+   * `text` as text nodes, the server's match ranges ([start, end), ascending) in <mark>s.
+   * @param {string} text @param {Array<[number, number]> | undefined} ranges @returns {Node[]}
    */
-  function highlighted(text, terms) {
-    const words = (terms || []).filter((t) => t.length > 0);
-    if (words.length === 0) return [document.createTextNode(text)];
-    const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    const re = new RegExp(`(${escaped.join('|')})`, 'gi');
-    return text.split(re).map((part, i) => {
-      if (i % 2 === 0) return document.createTextNode(part);
+  function highlighted(text, ranges) {
+    /** @type {Node[]} */
+    const nodes = [];
+    let at = 0;
+    for (const [start, end] of ranges || []) {
+      if (start < at || end <= start || end > text.length) continue; // not ours to trust blindly
+      if (start > at) nodes.push(document.createTextNode(text.slice(at, start)));
       const mark = document.createElement('mark');
-      mark.textContent = part;
-      return mark;
-    });
+      mark.textContent = text.slice(start, end);
+      nodes.push(mark);
+      at = end;
+    }
+    if (at < text.length || nodes.length === 0) nodes.push(document.createTextNode(text.slice(at)));
+    return nodes;
   }
 
   /** @param {string} tag @param {string} cls @param {string} [text] */
@@ -154,31 +164,43 @@
     });
   }
 
-  /** @param {SidebarHit[]} hits */
-  function renderText(hits) {
-    /** @type {Map<string, SidebarHit[]>} */
-    const byFile = new Map();
-    for (const hit of hits) byFile.set(hit.uri || hit.path, [...(byFile.get(hit.uri || hit.path) || []), hit]);
-    for (const group of byFile.values()) {
+  /** One chunk of a file: symbol, kind, lines, "more like this", the snippet. @param {SidebarHit} hit */
+  function hitRow(hit) {
+    const item = el('div', 'hit');
+    const symbol = el('span', 'hit-symbol');
+    if (hit.symbol) symbol.append(...highlighted(hit.symbol, hit.symbolMatches));
+    else symbol.textContent = hit.kind;
+    const head = el('div', 'hit-head');
+    head.append(symbol, el('span', 'hit-kind', hit.kind), el('span', 'hit-lines', `L${lines(hit)}`), moreButton(hit, false));
+    const snippet = el('pre', 'snippet');
+    snippet.append(...highlighted(hit.snippet, hit.snippetMatches));
+    item.append(head, snippet);
+    item.title = `${hit.path}:${lines(hit)}`;
+    activatable(item, hit, false);
+    return item;
+  }
+
+  /** Files in rank order, each with its best chunks and the rest behind a button. @param {FileHits[]} files */
+  function renderText(files) {
+    for (const group of files) {
       const file = el('section', 'file');
       const header = el('div', 'file-header');
-      header.append(el('span', 'file-name', group[0].path.split('/').pop() || group[0].path), el('span', 'file-path', group[0].path));
+      const count = group.hits.length > 1 ? `${group.hits.length} chunks` : '';
+      header.append(el('span', 'file-name', group.path.split('/').pop() || group.path), el('span', 'file-path', group.path), el('span', 'file-count', count));
       file.append(header);
-      for (const hit of group) {
-        const item = el('div', 'hit');
-        const head = el('div', 'hit-head');
-        head.append(
-          el('span', 'hit-symbol', hit.symbol || hit.kind),
-          el('span', 'hit-kind', hit.kind),
-          el('span', 'hit-lines', `L${lines(hit)}`),
-          moreButton(hit, false),
-        );
-        const snippet = el('pre', 'snippet');
-        snippet.append(...highlighted(hit.snippet, hit.matchedTerms));
-        item.append(head, snippet);
-        item.title = `${hit.path}:${lines(hit)}`;
-        activatable(item, hit, false);
-        file.append(item);
+      const rows = group.hits.map(hitRow);
+      rows.forEach((row, i) => (row.hidden = i >= SHOWN_PER_FILE));
+      file.append(...rows);
+      if (rows.length > SHOWN_PER_FILE) {
+        const rest = rows.length - SHOWN_PER_FILE;
+        const more = /** @type {HTMLButtonElement} */ (el('button', 'file-more', `${rest} more in this file`));
+        more.type = 'button';
+        more.addEventListener('click', () => {
+          for (const row of rows) row.hidden = false;
+          more.remove();
+          rows[SHOWN_PER_FILE].focus();
+        });
+        file.append(more);
       }
       results.append(file);
     }
@@ -202,14 +224,16 @@
     results.append(grid);
   }
 
-  /** @param {{ title: string, hits: SidebarHit[], images: boolean }} view */
+  /** @param {{ title: string, files: FileHits[], images: boolean }} view */
   function render(view) {
     results.replaceChildren();
     results.removeAttribute('aria-busy');
-    $('title').textContent = view.title ? `${view.hits.length} results · ${view.title}` : '';
-    if (view.title && view.hits.length === 0) results.append(el('div', 'empty', 'No results'));
-    if (view.images) renderImages(view.hits);
-    else renderText(view.hits);
+    const count = view.files.reduce((n, f) => n + f.hits.length, 0);
+    const inFiles = !view.images && view.files.length > 1 ? ` in ${view.files.length} files` : '';
+    $('title').textContent = view.title ? `${count} results${inFiles} · ${view.title}` : '';
+    if (view.title && count === 0) results.append(el('div', 'empty', 'No results'));
+    if (view.images) renderImages(view.files.flatMap((f) => f.hits));
+    else renderText(view.files);
   }
 
   /** @param {ErrorField} field @param {string} message @param {number | undefined} position */
@@ -264,7 +288,7 @@
         if (msg.seq < seq && msg.seq !== 0) return; // an answer to a query typed over since
         clearErrors();
         lastTookMs = msg.tookMs;
-        state = { ...state, title: msg.title, hits: msg.hits, images: msg.images, tookMs: msg.tookMs };
+        state = { ...state, title: msg.title, files: msg.files, images: msg.images, tookMs: msg.tookMs };
         save();
         render(state);
         renderStatus();
@@ -295,7 +319,7 @@
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     const active = document.activeElement;
     if (active instanceof HTMLSelectElement) return;
-    const hits = /** @type {HTMLElement[]} */ ([...results.querySelectorAll('.hit')]);
+    const hits = /** @type {HTMLElement[]} */ ([...results.querySelectorAll('.hit:not([hidden])')]);
     if (hits.length === 0) return;
     const i = hits.indexOf(/** @type {HTMLElement} */ (active));
     if (i === -1 && active !== inputs.query) return;

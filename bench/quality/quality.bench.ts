@@ -1,7 +1,7 @@
 // Search quality on semble's code-search benchmark (62 repositories in 19 languages, ~1,250
 // annotated queries; data in bench/quality/data). Each repository's benchmark root is indexed
 // in this process by WorkspaceIndex (the editor's server code) and every query goes through
-// WorkspaceIndex.search, the palette's path; NDCG@10 follows semble's protocol (ndcg.ts).
+// WorkspaceSearch.search, the palette's path; NDCG@10 follows semble's protocol (ndcg.ts).
 //
 //   npm run bench:quality -- --repos DIR [--mirrors /work/.mirror] [--split dev|test|all]
 //        [--only a,b] [--mode text|hybrid|semantic] [--model-path DIR --text-model ID]
@@ -21,6 +21,7 @@ import type { SearchMode } from '../../src/protocol/requests';
 import { IndexModels, type ModelSettings } from '../../src/server/indexer/models';
 import { F } from '../../src/server/indexer/chunkSchema';
 import { WorkspaceIndex } from '../../src/server/indexer/workspaceIndex';
+import { WorkspaceSearch } from '../../src/server/search/workspaceSearch';
 import { openStore } from '../../src/server/store/openStore';
 import type { VectorStore } from '../../src/server/store/vectorStore';
 import { appendToSection } from '../results';
@@ -121,8 +122,9 @@ async function runRepo(spec: RepoSpec, opts: Options, misses: string[]): Promise
       const indexSeconds = (performance.now() - started) / 1000;
       const status = index.status();
       const tasks = loadTasks(spec.name);
+      const search = new WorkspaceSearch(index.workspace);
       const scored = await scoreQueries(tasks, async (query) => {
-        const result = await index.search({ query, mode: opts.mode, limit: K });
+        const result = await search.search({ query, mode: opts.mode, limit: K });
         if (result.error) throw new Error(`${spec.name}: query ${JSON.stringify(query)}: ${result.error.message}`);
         // Views are 0-based and folder-relative; the annotations are 1-based and repo-relative.
         return result.hits.map((h) => ({ path: root ? `${root}/${h.path}` : h.path, startLine: h.startLine + 1, endLine: h.endLine + 1 }));

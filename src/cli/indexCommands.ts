@@ -1,5 +1,5 @@
 // `loupe index`, `search`, `search-image` and `status`: the commands on a folder's index. They
-// drive the same WorkspaceIndex as the editor's server.
+// drive the same WorkspaceIndex (indexing) and WorkspaceSearch (searching) as the editor's server.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -7,7 +7,9 @@ import type { EmptyReason, HitsResult } from '../protocol/requests';
 import { databaseDir, readIndexState } from '../server/indexer/indexState';
 import { IndexModels } from '../server/indexer/models';
 import { WorkspaceIndex, type IndexReport } from '../server/indexer/workspaceIndex';
+import { IndexedWorkspace } from '../server/indexedWorkspace';
 import { cliHit } from '../server/search/hitView';
+import { WorkspaceSearch } from '../server/search/workspaceSearch';
 import { flag, intOption, option, UsageError, type ParsedArgs } from './args';
 import { dataDirOf, downloadsForbidden, folderArg, modelCacheDir, modelSettings, modeOption, storeSettings } from './cliSettings';
 import { note, out } from './output';
@@ -58,7 +60,7 @@ export async function searchCommand(args: ParsedArgs): Promise<number> {
   const mode = modeOption(option(args, 'mode'));
   const limit = intOption(args, 'limit', 1, 500) ?? 10;
   const filter = option(args, 'filter');
-  const result = await withReadOnlyIndex(args, folder, mode === 'text' ? undefined : 'text', (index) => index.search({ query, mode, limit, ...(filter ? { filter } : {}) }));
+  const result = await withReadOnlySearch(args, folder, mode === 'text' ? undefined : 'text', (search) => search.search({ query, mode, limit, ...(filter ? { filter } : {}) }));
   return printHits(result, flag(args, 'json'));
 }
 
@@ -70,7 +72,7 @@ export async function searchImageCommand(args: ParsedArgs): Promise<number> {
   if (image !== undefined && !fs.existsSync(image)) throw new UsageError(`--image ${image}: no such file`);
   const limit = intOption(args, 'limit', 1, 500) ?? 10;
   const params = text !== undefined ? { text, limit } : { imagePath: path.resolve(image as string), limit };
-  const result = await withReadOnlyIndex(args, folder, 'image', (index) => index.searchImage(params));
+  const result = await withReadOnlySearch(args, folder, 'image', (search) => search.searchImage(params));
   return printHits(result, flag(args, 'json'));
 }
 
@@ -105,12 +107,12 @@ export async function statusCommand(args: ParsedArgs): Promise<number> {
   return 0;
 }
 
-async function withReadOnlyIndex(
+async function withReadOnlySearch(
   args: ParsedArgs,
   folder: string,
   /** The model the search needs; none for text (BM25) search. */
   need: 'text' | 'image' | undefined,
-  run: (index: WorkspaceIndex) => Promise<HitsResult>,
+  run: (search: WorkspaceSearch) => Promise<HitsResult>,
 ): Promise<HitsResult> {
   const dataDir = dataDirOf(args, folder);
   const store = storeSettings(args);
@@ -119,14 +121,14 @@ async function withReadOnlyIndex(
   }
   const settings = modelSettings(args, dataDir);
   const models = need ? await IndexModels.load({ ...settings, only: need }) : IndexModels.none('not needed for text search', settings);
-  const index = await WorkspaceIndex.open({ folders: [{ name: path.basename(folder), absPath: folder }], dataDir, models, readOnly: true, store, maxRetries: 0 }).catch(async (err: unknown) => {
+  const workspace = await IndexedWorkspace.open({ folders: [{ name: path.basename(folder), absPath: folder }], dataDir, models, readOnly: true, store, maxRetries: 0 }).catch(async (err: unknown) => {
     await models.close();
     throw err;
   });
   try {
-    return await run(index);
+    return await run(new WorkspaceSearch(workspace));
   } finally {
-    await index.close();
+    await workspace.close();
     await models.close();
   }
 }

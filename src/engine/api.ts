@@ -1,6 +1,7 @@
 // The engine's request and result shapes, in Milvus's words (camelCase as in its REST v2 API and
 // Node SDK). The REST front door translates wire JSON to these; the server and CLI call them.
 
+import type { CompiledFilter } from './expr';
 import type { JsonValue, Row } from './schema/types';
 import type { MetricType, SearchParams } from './index/types';
 
@@ -34,6 +35,8 @@ export interface QueryRequest {
   /** Only rows in these partitions (every loaded partition when absent). */
   partitionNames?: string[];
   filterParams?: Record<string, JsonValue>;
+  /** A filter compiled once for several requests (Collection.compileFilter); ANDed with `filter`. */
+  compiledFilter?: CompiledFilter;
   ids?: PrimaryKey[];
   /** Fields to return; the primary key is always returned. `['count(*)']` counts instead. */
   outputFields?: string[];
@@ -58,6 +61,8 @@ export interface SearchRequest {
   offset?: number;
   filter?: string;
   filterParams?: Record<string, JsonValue>;
+  /** A filter compiled once for several requests (Collection.compileFilter); ANDed with `filter`. */
+  compiledFilter?: CompiledFilter;
   /** Only rows in these partitions (every loaded partition when absent). */
   partitionNames?: string[];
   outputFields?: string[];

@@ -16,7 +16,7 @@ import type {
   UpsertResult,
 } from './api';
 import { EngineError, ErrorCode, invalid } from './errors';
-import { compileFilter } from './expr';
+import { compileFilter, type CompiledFilter } from './expr';
 import type { IndexSpec } from './index/types';
 import { checkRows } from './schema/checkRows';
 import { type CollectionSchema, type JsonValue, type Row, DEFAULT_PARTITION, PARTITION_KEY } from './schema/types';
@@ -179,7 +179,7 @@ export class Collection {
     const outputs = req.outputFields ?? [];
     const counting = outputs.length === 1 && outputs[0].toLowerCase() === 'count(*)';
     const scope = this.partitions.readScope(req.partitionNames);
-    const given = req.filter && req.filter.trim() !== '' ? this.compile(req.filter, req.filterParams) : undefined;
+    const given = both(req.filter && req.filter.trim() !== '' ? this.compile(req.filter, req.filterParams) : undefined, req.compiledFilter);
     const filter = both(given, scope);
     const offset = nonNegativeInt(req.offset ?? 0, 'offset');
     const limit = req.limit === undefined ? undefined : nonNegativeInt(req.limit, 'limit');
@@ -211,7 +211,8 @@ export class Collection {
     this.ensureLoaded();
     const r = resolveSearch(this.schema, this.indexes, req);
     const scope = this.partitions.readScope(req.partitionNames);
-    const filter = both(req.filter && req.filter.trim() !== '' ? this.compile(req.filter, req.filterParams) : undefined, scope);
+    const given = both(req.filter && req.filter.trim() !== '' ? this.compile(req.filter, req.filterParams) : undefined, req.compiledFilter);
+    const filter = both(given, scope);
     const projection = resolveOutputFields(this.schema, req.outputFields);
     const segs = this.segments.all();
     const allows = segs.map((s) => allowSet(s, filter));
@@ -300,9 +301,18 @@ export class Collection {
     return name === undefined || name === '' ? DEFAULT_PARTITION : this.partitions.check(name);
   }
 
-  private compile(text: string, params?: Record<string, JsonValue>): (row: Row) => boolean {
+  /**
+   * A filter checked against this collection's schema and compiled, to pass as `compiledFilter`
+   * to several searches and queries (one request's sub-searches) instead of compiling its text
+   * in each.
+   */
+  compileFilter(text: string, params?: Record<string, JsonValue>): CompiledFilter {
     if (typeof text !== 'string') throw invalid('filter must be a string');
     return compileFilter(text, this.schema, params);
+  }
+
+  private compile(text: string, params?: Record<string, JsonValue>): (row: Row) => boolean {
+    return this.compileFilter(text, params);
   }
 
   private ensureLoaded(): void {

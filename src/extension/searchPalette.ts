@@ -1,11 +1,15 @@
 // The command-palette faces of search: "Loupe: Search Workspace" (a QuickPick that searches as
 // you type), "Loupe: Find Similar to Selection" and "Loupe: Search Images". The server does the
-// searching and compiles filter shortcuts; this side debounces, cancels and shows.
+// searching and compiles filter shortcuts; this side debounces, cancels and shows: files in rank
+// order, a row for each file and under it its chunks with their lines (`math.ts:25–27`) and the
+// line that matched. Not separators: a QuickPick hides them while its value filters, and only the
+// proposed `sortByLabel` keeps them. QuickPickItem has no highlight ranges in the stable API
+// either, so the matched terms are marked in the sidebar only.
 
 import * as vscode from 'vscode';
 import { Method, type ChunkKind, type HitsResult, type SearchHitView } from '../protocol/requests';
 import type { Ctx } from './ctx';
-import { hitPlace } from './hitText';
+import { bestLine, groupByFile, shortPlace } from './hitText';
 import { openHit } from './openLocation';
 
 /** Typing pauses this long before a search is sent. */
@@ -30,12 +34,11 @@ interface HitItem extends vscode.QuickPickItem {
 }
 
 export function hitItem(hit: SearchHitView): HitItem {
-  const firstLine = hit.snippet.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
   const name = hit.symbol || hit.path.split('/').pop() || hit.path;
   return {
     label: name,
-    description: `${hitPlace(hit)} · ${hit.kind}`,
-    detail: firstLine,
+    description: `${shortPlace(hit)} · ${hit.kind}`,
+    detail: bestLine(hit),
     // Not the image itself as icon: a file: URI does not load in a browser-hosted workbench
     // (code-server); the sidebar shows real thumbnails through its webview.
     iconPath: new vscode.ThemeIcon(KIND_ICONS[hit.kind] ?? 'search'),
@@ -45,12 +48,28 @@ export function hitItem(hit: SearchHitView): HitItem {
   };
 }
 
+/** Rows for a ranked answer: files in rank order, a file row (it opens the file's best chunk), then its chunks. */
+export function hitItems(hits: readonly SearchHitView[]): HitItem[] {
+  return groupByFile(hits).flatMap((file): HitItem[] => [
+    {
+      label: file.path,
+      description: file.hits.length === 1 ? '1 chunk' : `${file.hits.length} chunks`,
+      iconPath: vscode.ThemeIcon.File,
+      alwaysShow: true,
+      hit: file.hits[0],
+    },
+    ...file.hits.map(hitItem),
+  ]);
+}
+
 interface LivePickOptions {
   title: string;
   placeholder: string;
   initialValue?: string;
   /** One search; `token` is cancelled when the user typed on or closed the pick. */
   run(value: string, token: vscode.CancellationToken): Promise<HitsResult>;
+  /** The rows for an answer's hits. */
+  items(hits: readonly SearchHitView[]): HitItem[];
 }
 
 /**
@@ -89,7 +108,7 @@ export function showLivePick(opts: LivePickOptions): Promise<void> {
       } else {
         pick.title = `${opts.title} · ${result.hits.length} results in ${Math.round(result.tookMs)} ms`;
         const why = result.emptyReason ? { detail: result.emptyReason.message } : {};
-        pick.items = result.hits.length ? result.hits.map(hitItem) : [{ label: 'No results', ...why, alwaysShow: true }];
+        pick.items = result.hits.length ? opts.items(result.hits) : [{ label: 'No results', ...why, alwaysShow: true }];
       }
     } catch (e) {
       if (source.token.isCancellationRequested) return;
@@ -136,6 +155,7 @@ export function searchWorkspace(ctx: Ctx, initialQuery?: string): Promise<void> 
     placeholder: 'Describe what you look for; filters: lang:ts kind:function path:src/** since:7d',
     ...(typeof initialQuery === 'string' ? { initialValue: initialQuery } : {}),
     run: (query, token) => ctx.client.requestCancellable(Method.search, { query, mode: 'hybrid', limit: PALETTE_LIMIT }, token),
+    items: hitItems,
   });
 }
 
@@ -144,6 +164,8 @@ export function searchImages(ctx: Ctx): Promise<void> {
     title: 'Loupe: Search Images',
     placeholder: 'Describe the image, e.g. "a red square"',
     run: (text, token) => ctx.client.requestCancellable(Method.searchImage, { text, limit: PALETTE_LIMIT }, token),
+    // One image per file: a separator each would only repeat the row.
+    items: (hits) => hits.map(hitItem),
   });
 }
 
@@ -163,7 +185,7 @@ export async function findSimilarToSelection(ctx: Ctx): Promise<void> {
   try {
     const result = await ctx.client.request(Method.similar, params);
     if (result.error) pick.items = [{ label: `$(error) ${result.error.message}`, alwaysShow: true }];
-    else pick.items = result.hits.length ? result.hits.map(hitItem) : [{ label: 'Nothing similar found', alwaysShow: true }];
+    else pick.items = result.hits.length ? hitItems(result.hits) : [{ label: 'Nothing similar found', alwaysShow: true }];
   } catch (e) {
     pick.items = [{ label: `$(error) ${(e as Error).message}`, alwaysShow: true }];
   }

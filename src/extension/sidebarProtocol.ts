@@ -3,6 +3,7 @@
 // shows up there when it is type-checked (`// @ts-check`).
 
 import type { IndexStatus, SearchHitView, SearchMode } from '../protocol/requests';
+import type { FileHits } from './hitText';
 
 export type SidebarMode = SearchMode | 'image';
 
@@ -42,7 +43,8 @@ export type FromWebview =
 /** Extension → webview. */
 export type ToWebview =
   | { type: 'status'; status: IndexStatus; serverRunning: boolean }
-  | { type: 'results'; seq: number; title: string; hits: SidebarHit[]; tookMs: number; images: boolean }
+  /** The ranked hits grouped by file (hitText.groupByFile): files in rank order, hits in rank order within. */
+  | { type: 'results'; seq: number; title: string; files: Array<FileHits<SidebarHit>>; tookMs: number; images: boolean }
   | { type: 'error'; seq: number; field: ErrorField; message: string; position?: number }
   /** The extension started a search itself (e.g. a chosen image); the page shows it as busy. */
   | { type: 'busy'; seq: number; title: string };

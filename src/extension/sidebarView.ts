@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { Method, type HitsResult } from '../protocol/requests';
 import type { Ctx } from './ctx';
-import { hitPlace, isImageHit } from './hitText';
+import { groupByFile, hitPlace, isImageHit } from './hitText';
 import { openHit } from './openLocation';
 import { isFromWebview, type FromWebview, type SidebarHit, type SidebarQuery, type ToWebview } from './sidebarProtocol';
 import { errorField, SIDEBAR_LIMIT, toSearchParams } from './sidebarQuery';
@@ -122,7 +122,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     const hits: SidebarHit[] = result.hits.map((hit) =>
       isImageHit(hit) && webview && hit.uri ? { ...hit, thumbnail: webview.asWebviewUri(vscode.Uri.parse(hit.uri)).toString() } : hit,
     );
-    this.post({ type: 'results', seq, title, hits, tookMs: result.tookMs, images: hits.length > 0 && hits.every(isImageHit) });
+    this.post({ type: 'results', seq, title, files: groupByFile(hits), tookMs: result.tookMs, images: hits.length > 0 && hits.every(isImageHit) });
   }
 
   private post(msg: ToWebview): void {

@@ -50,8 +50,15 @@ export interface SearchHitView {
   snippet: string;
   /** Larger is better for every mode (fused RRF score for hybrid). */
   score: number;
-  /** Query terms the text (BM25) side matched, for highlighting. */
+  /** Query terms (as the server's code analyzer splits them) that the chunk's text holds. */
   matchedTerms?: string[];
+  /**
+   * Where `snippet` shows the matched terms: [start, end) UTF-16 offsets, ascending and apart.
+   * The faces highlight these ranges; they do not tokenize again.
+   */
+  snippetMatches?: Array<[number, number]>;
+  /** The same for `symbol`. */
+  symbolMatches?: Array<[number, number]>;
 }
 
 /** An error in the user's input that the UI can point at (e.g. a filter that does not parse). */

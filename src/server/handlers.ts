@@ -1,6 +1,8 @@
-// The server's requests and notifications, wired to one WorkspaceIndex: loupe/* requests,
-// work-done progress for full passes, editor buffers (unsaved text is searchable), watched file
-// events, and status pushed to the client. main.ts owns the connection and the handshake.
+// The server's requests and notifications, wired to one workspace: its indexer (WorkspaceIndex:
+// control requests, work-done progress for full passes, editor buffers — unsaved text is
+// searchable —, watched file events, status pushed to the client) and its searches
+// (WorkspaceSearch: loupe/search, searchImage, similar and the hover). main.ts owns the
+// connection and the handshake.
 
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +20,10 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Method, type HitsResult, type IndexStatus, type InitializationOptions } from '../protocol/requests';
+import { Method, type HitsResult, type IndexStatus, type InitializationOptions, type RequestMap, type RequestMethod } from '../protocol/requests';
 import { similarHover } from './hover';
 import { WorkspaceIndex, type CancellationLike } from './indexer/workspaceIndex';
+import { WorkspaceSearch } from './search/workspaceSearch';
 import type { StatusBoard } from './status';
 import type { StoreSettings } from './store/openStore';
 
@@ -29,11 +32,15 @@ const NO_FOLDER = 'No folder is open: there is nothing to index.';
 
 const CLEARED: Partial<IndexStatus> = { progress: undefined, message: undefined, lastFlush: undefined, queryLatencyMs: undefined };
 
+/** A loupe/* handler typed by RequestMap, as the client's request() is: params and result from the method name. */
+type RequestHandler<M extends RequestMethod> = (params: RequestMap[M]['params'], token: CancellationToken) => RequestMap[M]['result'] | Promise<RequestMap[M]['result']>;
+
 /** Typing pauses this long before the buffer is re-indexed. */
 const EDIT_DEBOUNCE_MS = 300;
 
 export class IndexHandlers {
   private index: WorkspaceIndex | undefined;
+  private searches: WorkspaceSearch | undefined;
   private board: StatusBoard | undefined;
   private params: InitializeParams | undefined;
   private options: InitializationOptions | undefined;
@@ -48,20 +55,23 @@ export class IndexHandlers {
   private hoverEnabled = true;
 
   constructor(private readonly connection: Connection) {
-    connection.onRequest(Method.status, (): IndexStatus => this.withPass(this.index?.status()) ?? this.requireBoard().get());
-    connection.onRequest(Method.pause, (): IndexStatus => this.withPass(this.index?.pause(PAUSED)) ?? this.requireBoard().update({ state: 'paused', message: PAUSED }));
-    connection.onRequest(Method.resume, (): IndexStatus => this.withPass(this.index?.resume()) ?? this.requireBoard().update({ state: 'ready', message: this.idleMessage }));
-    connection.onRequest(Method.reindex, (): IndexStatus => {
+    // The library types a string method's params as any; RequestMap types them here, once.
+    const on = <M extends RequestMethod>(method: M, run: RequestHandler<M>): void =>
+      void connection.onRequest(method, (params: RequestMap[M]['params'], token: CancellationToken): Promise<unknown> => Promise.resolve().then(() => run(params, token)));
+    on(Method.status, (): IndexStatus => this.withPass(this.index?.status()) ?? this.requireBoard().get());
+    on(Method.pause, (): IndexStatus => this.withPass(this.index?.pause(PAUSED)) ?? this.requireBoard().update({ state: 'paused', message: PAUSED }));
+    on(Method.resume, (): IndexStatus => this.withPass(this.index?.resume()) ?? this.requireBoard().update({ state: 'ready', message: this.idleMessage }));
+    on(Method.reindex, (): IndexStatus => {
       if (this.index) void this.runFullPass(this.index);
       return this.withPass(this.index?.status()) ?? this.requireBoard().get();
     });
-    connection.onRequest(Method.search, (p, token) => cancellable(token, (signal) => this.withIndex((ix) => ix.search(p, signal))));
-    connection.onRequest(Method.searchImage, (p, token) => cancellable(token, (signal) => this.withIndex((ix) => ix.searchImage(p, signal))));
-    connection.onRequest(Method.similar, (p) => this.withIndex((ix) => ix.similar(p)));
+    on(Method.search, (p, token) => cancellable(token, (signal) => this.withSearch((s) => s.search(p, signal))));
+    on(Method.searchImage, (p, token) => cancellable(token, (signal) => this.withSearch((s) => s.searchImage(p, signal))));
+    on(Method.similar, (p) => this.withSearch((s) => s.similar(p)));
     connection.onHover((p, token) =>
       similarHover(
         {
-          index: () => this.index,
+          search: () => this.searches,
           enabled: () => this.hoverEnabled,
           text: (uri) => this.documents.get(uri)?.getText(),
           settle: (uri) => this.settle(uri),
@@ -143,6 +153,7 @@ export class IndexHandlers {
     const index = await this.opening;
     if (!index) return;
     this.index = index;
+    this.searches = new WorkspaceSearch(index.workspace);
     board.update({ ...CLEARED, ...index.status() });
     await this.watchFiles();
     await this.runFullPass(index);
@@ -210,13 +221,14 @@ export class IndexHandlers {
     await this.index?.updateFile(fileURLToPath(uri), this.documents.get(uri)?.getText()).catch((err) => this.warn(err));
   }
 
-  private async withIndex(run: (index: WorkspaceIndex) => Promise<HitsResult>): Promise<HitsResult> {
+  private async withSearch(run: (search: WorkspaceSearch) => Promise<HitsResult>): Promise<HitsResult> {
     const index = this.index ?? (await this.opening);
-    if (!index) {
+    if (index) this.searches ??= new WorkspaceSearch(index.workspace);
+    if (!this.searches) {
       const status = this.requireBoard().get();
       return { hits: [], tookMs: 0, error: { message: status.message ?? 'Loupe has no index for this workspace.' } };
     }
-    return run(index);
+    return run(this.searches);
   }
 
   /** The index's status plus what only the handlers know (the last pass); undefined without an index. */

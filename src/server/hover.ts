@@ -5,7 +5,7 @@
 
 import type { CancellationToken, Hover, HoverParams } from 'vscode-languageserver/node';
 import type { SearchHitView } from '../protocol/requests';
-import type { WorkspaceIndex } from './indexer/workspaceIndex';
+import type { WorkspaceSearch } from './search/workspaceSearch';
 
 /** Past this the hover answers null: a late popup is worse than none. */
 export const HOVER_BUDGET_MS = 1000;
@@ -14,8 +14,8 @@ export const HOVER_SHOWN = 3;
 const HOVER_SPARE = 3;
 
 export interface HoverHost {
-  /** The open index, or undefined while none is open. */
-  index(): WorkspaceIndex | undefined;
+  /** The open workspace's searches, or undefined while no index is open. */
+  search(): WorkspaceSearch | undefined;
   /** loupe.hover.enabled as the server last heard it. */
   enabled(): boolean;
   /** The open buffer's text, when the client sent it (for "is there a word here"). */
@@ -26,10 +26,10 @@ export interface HoverHost {
 
 /** The hover for a position, or null: disabled, no index, nothing similar, cancelled or over budget. */
 export async function similarHover(host: HoverHost, params: HoverParams, token?: CancellationToken, budgetMs = HOVER_BUDGET_MS): Promise<Hover | null> {
-  const index = host.index();
+  const search = host.search();
   const { uri } = params.textDocument;
   const { line } = params.position;
-  if (!index || !host.enabled() || !uri.startsWith('file:')) return null;
+  if (!search || !host.enabled() || !uri.startsWith('file:')) return null;
   const text = host.text(uri);
   if (text !== undefined && !onWord(text, line, params.position.character)) return null;
   let timer: NodeJS.Timeout | undefined;
@@ -41,7 +41,7 @@ export async function similarHover(host: HoverHost, params: HoverParams, token?:
   const answer = (async (): Promise<Hover | null> => {
     await host.settle(uri);
     if (token?.isCancellationRequested) return null;
-    const result = await index.similar({ uri, startLine: line, endLine: line, limit: HOVER_SHOWN + HOVER_SPARE });
+    const result = await search.similar({ uri, startLine: line, endLine: line, limit: HOVER_SHOWN + HOVER_SPARE });
     if (result.error) return null;
     const others = result.hits.filter((h) => !(h.uri === uri && h.startLine <= line && line <= h.endLine)).slice(0, HOVER_SHOWN);
     return others.length ? { contents: { kind: 'markdown', value: hoverMarkdown(others) } } : null;

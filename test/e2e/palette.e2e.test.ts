@@ -1,6 +1,7 @@
 // The palette and editor faces in a real VS Code: "Loupe: Search Workspace" with filter
-// shortcuts, a shortcut error in the title, the "Similar in workspace" hover and its link, and
-// live updates (edit + save is found, a deleted file's results go). One code-server for all.
+// shortcuts, a shortcut error in the title, the answer read by file (file rows in rank order,
+// chunks with their lines under them), the "Similar in workspace" hover and its link, and live
+// updates (edit + save is found, a deleted file's results go). One code-server for all.
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -37,6 +38,37 @@ test('palette search, shortcut errors, hover, live updates', { timeout: 300_000 
         throw e;
       });
       await s.screenshot('palette-error');
+      await q.input.press('Escape');
+    });
+
+    await t.test('the answer reads by file: files in rank order, each with its chunks and their lines', async () => {
+      const q = await paletteSearch(s, 'circle area');
+      await q.rows.filter({ hasText: 'circleArea' }).first().waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(300); // the list settles on the last answer
+      const rows = await q.rows.evaluateAll((els) =>
+        els.map((e) => ({ label: e.querySelector('.label-name')?.textContent ?? '', description: e.querySelector('.label-description')?.textContent ?? '' })),
+      );
+      await s.screenshot('palette-by-file');
+      const isFile = (r: { description: string }) => /^\d+ chunks?$/.test(r.description);
+      assert.ok(rows.length > 1 && isFile(rows[0]), `the first row is not a file: ${JSON.stringify(rows[0])}`);
+      const files: string[] = [];
+      let current = '';
+      let left = 0;
+      for (const r of rows) {
+        if (isFile(r)) {
+          assert.equal(left, 0, `${current} lists fewer chunks than it says`);
+          assert.ok(!files.includes(r.label), `${r.label} is listed twice`);
+          files.push(r.label);
+          current = r.label;
+          left = Number(/^\d+/.exec(r.description)?.[0]);
+          continue;
+        }
+        // A chunk of the file above: its name and lines, e.g. math.ts:5–9 · function.
+        assert.match(r.description, /^[^:]+:\d+(–\d+)? · \w+$/);
+        assert.equal(r.description.split(':')[0], current.split('/').pop(), `${r.label} (${r.description}) is not under its file ${current}`);
+        left--;
+      }
+      assert.ok(files.includes('src/math.ts'), files.join(', '));
       await q.input.press('Escape');
     });
 
@@ -100,8 +132,10 @@ test('palette search, shortcut errors, hover, live updates', { timeout: 300_000 
       await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
 
       const found = await waitFor(async () => {
-        const q = await paletteSearch(s, 'quokka marmalade');
-        const row = q.rows.filter({ hasText: 'README.md' }).first();
+        // lang:md keeps README.md's rows in view (code files' chunks would fill the first screen
+        // of a hybrid answer grouped by file); the row shows the line that matched.
+        const q = await paletteSearch(s, 'quokka marmalade lang:md');
+        const row = q.rows.filter({ hasText: 'README.md' }).filter({ hasText: 'quokka marmalade recipe' }).first();
         const ok = await row.waitFor({ timeout: 2_000 }).then(() => true, () => false);
         await q.input.press('Escape');
         return ok || undefined;

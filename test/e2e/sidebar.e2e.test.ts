@@ -1,7 +1,9 @@
 // The Loupe sidebar in a real VS Code: filtered search (language control + raw Milvus
-// expression), an invalid expression's error inline, image search by text and by a chosen image
-// file with thumbnails, keyboard navigation, HTML in a file shown as text (no injected elements),
-// state kept across hide/show, and screenshots in a light and a dark theme. One code-server.
+// expression), results by file with line ranges and the server's matched terms in <mark>, a
+// file's further chunks on request, an invalid expression's error inline, image search by text
+// and by a chosen image file with thumbnails, keyboard navigation, HTML in a file shown as text
+// (marked, never injected), state kept across hide/show, and screenshots in a light and a dark
+// theme. One code-server.
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -56,6 +58,38 @@ test('sidebar: filters, expression errors, images, safety, themes', { timeout: 3
       await page.locator('.tabs-container .tab.active', { hasText: 'util.py' }).waitFor({ timeout: 10_000 });
       const start = /L(\d+)/.exec(firstLines)?.[1];
       await s.statusBarItem(new RegExp(`Ln ${start}, Col 1`)).waitFor({ timeout: 10_000 });
+    });
+
+    await t.test('results read by file: files once each, chunks with their lines, the matched terms marked', async () => {
+      await sidebarSearch(frame, { query: 'circle area', mode: 'text' });
+      await frame.locator('.hit').first().waitFor({ timeout: 15_000 });
+      const paths = await frame.locator('.file .file-path').allInnerTexts();
+      assert.ok(paths.includes('src/math.ts'), paths.join(', '));
+      assert.equal(new Set(paths).size, paths.length, `a file is listed twice: ${paths.join(', ')}`);
+      for (const l of await frame.locator('.hit-lines').allInnerTexts()) assert.match(l, /^L\d+(–\d+)?$/);
+      // The server's ranges: circleArea's parts in its name, only the query's words in snippets.
+      const area = frame.locator('.hit', { has: frame.locator('.hit-symbol', { hasText: 'circleArea' }) }).first();
+      assert.deepEqual(await area.locator('.hit-symbol mark').allInnerTexts(), ['circle', 'Area']);
+      const marks = await frame.locator('.snippet mark').allInnerTexts();
+      assert.ok(marks.length > 0, 'no highlighted terms');
+      assert.ok(marks.every((m) => ['circle', 'area'].includes(m.toLowerCase())), `marked: ${marks.join(', ')}`);
+      await s.screenshot('sidebar-by-file');
+    });
+
+    await t.test('a file with many matching chunks shows its best ones and the rest on request', async () => {
+      // Every chunk of src/math.ts says "math", "number" or "export" (four of them).
+      await sidebarSearch(frame, { query: 'math number export', mode: 'text', language: 'typescript' });
+      const file = frame.locator('.file', { has: frame.locator('.file-path', { hasText: 'src/math.ts' }) });
+      await file.locator('.hit').first().waitFor({ timeout: 15_000 });
+      const total = await file.locator('.hit').count();
+      assert.ok(total > 3, `src/math.ts has ${total} chunks on the page`);
+      assert.equal(await file.locator('.file-count').innerText(), `${total} chunks`);
+      assert.equal(await file.locator('.hit:visible').count(), 3);
+      assert.equal(await file.locator('.file-more').innerText(), `${total - 3} more in this file`);
+      await file.locator('.file-more').click();
+      assert.equal(await file.locator('.hit:visible').count(), total);
+      assert.equal(await file.locator('.file-more').count(), 0);
+      await s.screenshot('sidebar-file-expanded');
     });
 
     await t.test('"more like this" lists other chunks like a result', async () => {
@@ -147,6 +181,11 @@ test('sidebar: filters, expression errors, images, safety, themes', { timeout: 3
         alertScripts: [...results.ownerDocument.scripts].filter((x) => x.textContent?.includes('alert(1)')).length,
       }));
       assert.deepEqual(injected, { images: 0, scripts: 0, withHandlers: 0, alertScripts: 0 });
+      // The matched words inside the HTML are marked, and the marks hold text only.
+      const marked = await snippet.locator('mark').allInnerTexts();
+      assert.ok(marked.map((m) => m.toLowerCase()).includes('script'), `marked: ${marked.join(', ')}`);
+      assert.ok(marked.every((m) => ['raw', 'html', 'script', 'alert', 'onerror'].includes(m.toLowerCase())), `marked: ${marked.join(', ')}`);
+      assert.equal(await snippet.locator('mark *').count(), 0);
       await s.screenshot('sidebar-html-as-text');
     });
 

@@ -139,3 +139,33 @@ export function splitIdentifier(identifier: string): string[] {
   }
   return parts;
 }
+
+/** A code-analyzer token and where it lies in the text: [start, end) in UTF-16 units. */
+export interface TokenSpan {
+  token: string;
+  start: number;
+  end: number;
+  /** True for a whole identifier, false for one of its parts. */
+  whole: boolean;
+}
+
+/**
+ * The code analyzer's tokens of `text` with their places (lengths not filtered), for showing
+ * where a text matched: each identifier whole, then its parts as splitIdentifier cuts them.
+ */
+export function codeTokenSpans(text: string): TokenSpan[] {
+  const out: TokenSpan[] = [];
+  for (const m of text.matchAll(CODE_IDENTIFIER)) {
+    const at = m.index ?? 0;
+    const identifier = m[0];
+    out.push({ token: identifier.toLowerCase(), start: at, end: at + identifier.length, whole: true });
+    for (const piece of identifier.matchAll(/[^_-]+/g)) {
+      const pieceAt = at + (piece.index ?? 0);
+      for (const part of piece[0].matchAll(IDENTIFIER_PART)) {
+        const start = pieceAt + (part.index ?? 0);
+        out.push({ token: part[0].toLowerCase(), start, end: start + part[0].length, whole: false });
+      }
+    }
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import type { IndexModels } from '../indexer/models';
 import { storeSchema } from '../store/chunkCollection';
 import { StoreError } from '../store/storeErrors';
 import type { VectorStore } from '../store/vectorStore';
-import { hitView, matchedTerms } from './hitView';
+import { hitView, markMatches } from './hitView';
 import { parseQueryShortcuts } from './queryShortcuts';
 import { rankChunks } from './rankChunks';
 
@@ -84,11 +84,13 @@ export async function searchChunks(ctx: SearchContext, params: SearchParams, now
   } catch (err) {
     throw new UserQueryError((err as Error).message, (err as { position?: number }).position);
   }
-  const { text, filter } = parsed;
+  const { text } = parsed;
+  // The user's filter and the shortcuts', made ready once for every store call of this search.
+  const filter = parsed.filter ? ctx.store.prepareFilter({ filter: parsed.filter }) : undefined;
   if (text.trim() === '') {
     if (!filter) throw new UserQueryError('type something to search for, or a filter such as lang:ts kind:function');
     // Only filters: list what matches, in index order.
-    const rows = await ctx.store.query({ filter, outputFields: OUTPUT, limit });
+    const rows = await ctx.store.query({ prepared: filter, outputFields: OUTPUT, limit });
     return rows.map((row) => view(ctx, row, 1));
   }
   const mode = params.mode ?? 'hybrid';
@@ -178,10 +180,7 @@ function bestCovering(rows: Row[], start: number, end: number): Row {
 
 function view(ctx: SearchContext, row: Row, score: number, query?: string): SearchHitView {
   const v = hitView(row, score, ctx.folderPaths);
-  if (query) {
-    const terms = matchedTerms(query, row[F.text] as string);
-    if (terms.length) v.matchedTerms = terms;
-  }
+  if (query) markMatches(v, query, String(row[F.text] ?? ''));
   return v;
 }
 

@@ -3,7 +3,7 @@
 
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyze } from '../../engine/text/analyzer';
+import { analyze, codeTokenSpans } from '../../engine/text/analyzer';
 import type { Row } from '../../engine/schema/types';
 import type { ChunkKind, SearchHitView } from '../../protocol/requests';
 import { F } from '../indexer/chunkSchema';
@@ -40,6 +40,40 @@ export function snippet(text: string): string {
 export function matchedTerms(query: string, text: string): string[] {
   const inText = new Set(analyze(text, { type: 'code' }));
   return [...new Set(analyze(query, { type: 'code' }))].filter((t) => inText.has(t));
+}
+
+/**
+ * Marks on a view what the query matched in the chunk `text`: its terms, and where its snippet
+ * and symbol show them, so every face highlights the server's tokens and no face re-tokenizes.
+ */
+export function markMatches(view: SearchHitView, query: string, text: string): void {
+  const terms = matchedTerms(query, text);
+  if (terms.length === 0) return;
+  view.matchedTerms = terms;
+  const inSnippet = matchRanges(terms, view.snippet);
+  if (inSnippet.length) view.snippetMatches = inSnippet;
+  const inSymbol = matchRanges(terms, view.symbol);
+  if (inSymbol.length) view.symbolMatches = inSymbol;
+}
+
+/**
+ * Where `text` holds the terms, as [start, end) ranges, ascending and apart: an identifier that
+ * is a term is marked whole (`circleArea`), otherwise the parts that are (`circle` in `circleRadius`).
+ */
+export function matchRanges(terms: readonly string[], text: string): Array<[number, number]> {
+  const wanted = new Set(terms);
+  const ranges: Array<[number, number]> = [];
+  if (wanted.size === 0) return ranges;
+  let markedUntil = -1;
+  for (const span of codeTokenSpans(text)) {
+    if (span.whole) {
+      markedUntil = wanted.has(span.token) ? span.end : -1;
+      if (markedUntil >= 0) ranges.push([span.start, span.end]);
+    } else if (span.start >= markedUntil && wanted.has(span.token)) {
+      ranges.push([span.start, span.end]);
+    }
+  }
+  return ranges;
 }
 
 /** The CLI's --json shape: 1-based lines, as stored. */

@@ -16,7 +16,7 @@
 
 import type { Row } from '../../engine/schema/types';
 import { F } from '../indexer/chunkSchema';
-import type { StoreHit, VectorStore } from '../store/vectorStore';
+import type { PreparedFilter, StoreHit, VectorStore } from '../store/vectorStore';
 import { definesName } from './definitions';
 import { pathPrior, pathWords } from './pathPriors';
 import { analyzeQuery, type QueryAnalysis } from './queryAnalysis';
@@ -28,7 +28,8 @@ export interface RankRequest {
   text: string;
   mode: RankMode;
   limit: number;
-  filter?: string;
+  /** The request's filter, prepared once for every channel (VectorStore.prepareFilter). */
+  filter?: PreparedFilter;
   outputFields: string[];
   /** The query's embedding, for semantic and hybrid. */
   dense?: { vector: Float32Array | number[]; annsField: string };
@@ -60,7 +61,7 @@ interface Candidate {
 export async function rankChunks(store: VectorStore, req: RankRequest): Promise<StoreHit[]> {
   const q = analyzeQuery(req.text);
   const depth = Math.max(CANDIDATES, req.limit * 3);
-  const base = req.filter ? { filter: req.filter } : {};
+  const base = req.filter ? { prepared: req.filter } : {};
   const withFields = { outputFields: req.outputFields, ...base };
   const [lexical, dense, named] = await Promise.all([
     req.mode === 'semantic' ? [] : store.textSearch({ text: q.bm25Text, limit: depth, ...withFields }),
@@ -193,10 +194,9 @@ function namedRows(store: VectorStore, q: QueryAnalysis, req: RankRequest): Prom
   ];
   // Names the BM25 analyzer drops (one letter: Flask's `g`) are found where a line assigns them.
   if ([...name].length < 2) parts.push(...[' =', ':', ' :='].map((op) => `${F.text} like ${lit(`%\n${name}${op}%`)}`));
-  const mine = parts.join(' or ');
-  const filter = req.filter ? `(${req.filter}) and (${mine})` : mine;
+  const filter = parts.join(' or ');
   return store
-    .query({ filter, outputFields: [F.id, ...req.outputFields], limit: NAMED_ROWS })
+    .query({ filter, ...(req.filter ? { prepared: req.filter } : {}), outputFields: [F.id, ...req.outputFields], limit: NAMED_ROWS })
     .then((rows) => rows.map((row) => ({ id: String(row[F.id]), score: 0, row })));
 }
 

@@ -1,11 +1,13 @@
 // The VectorStore over the embedded engine, in this process: a Database directory and one
-// collection in it. Calls go straight to Collection; only the workspace scoping and the result
-// shape are added here.
+// collection in it. Calls go straight to Collection; only the workspace scoping, the result
+// shape and prepared filters (compiled once per request, passed to the engine as compiledFilter)
+// are added here.
 
 import type { HybridSearchRequest, SearchHit } from '../../engine/api';
 import type { Collection } from '../../engine/collection';
 import type { Database } from '../../engine/database';
 import { EngineError } from '../../engine/errors';
+import type { CompiledFilter } from '../../engine/expr';
 import type { JsonValue, Row } from '../../engine/schema/types';
 import { CHUNK_COLLECTION, type ChunkModels, type ChunkRow, F, modelsOfSchema } from '../indexer/chunkSchema';
 import { defaultOutputFields, denseIndexes, storeSchema } from './chunkCollection';
@@ -14,6 +16,7 @@ import { StoreError, StoreRequestError, StoreSchemaError } from './storeErrors';
 import type {
   EnsureCollectionOptions,
   EnsureCollectionResult,
+  PreparedFilter,
   StoreDelete,
   StoreFilter,
   StoreHit,
@@ -37,11 +40,20 @@ export interface EmbeddedStoreOptions {
 
 const DEFAULT_QUERY_LIMIT = 1000;
 
+/** A request's filter as the engine takes it: text to compile, and/or a predicate compiled before. */
+interface EngineFilter {
+  filter?: string;
+  filterParams?: Record<string, JsonValue>;
+  compiledFilter?: CompiledFilter;
+}
+
 export class EmbeddedStore implements VectorStore {
   readonly description: string;
   readonly workspace: string;
   private readonly scope: WorkspaceScope;
   private readonly name: string;
+  /** The filters this store prepared, compiled with the workspace clause (null: every row); gone with the request. */
+  private readonly compiled = new WeakMap<PreparedFilter, CompiledFilter | null>();
 
   constructor(
     private readonly db: Database,
@@ -53,10 +65,32 @@ export class EmbeddedStore implements VectorStore {
     this.description = `embedded ${db.dir ?? '(memory)'}`;
   }
 
-  /** The scope's filter for a request, with an empty one (a private collection, no filter asked) left out. */
-  private where(req?: StoreFilter & Pick<StoreDelete, 'ids'>): { filter?: string; filterParams?: Record<string, JsonValue> } {
+  /**
+   * The engine filter for a read: a filter this store prepared goes as its compiled predicate
+   * (its text and the workspace clause are in it), only the request's own `filter` is compiled
+   * anew; anything else is the scope's text. An empty one (a private collection, no filter asked)
+   * is left out.
+   */
+  private where(req: StoreFilter = {}): EngineFilter {
+    const compiled = req.prepared ? this.compiled.get(req.prepared) : undefined;
+    if (compiled === undefined) return this.whereText(req);
+    const rest = this.scope.filter({ ...(req.filter ? { filter: req.filter } : {}), ...(req.filterParams ? { filterParams: req.filterParams } : {}) }, false);
+    return { ...(rest.filter ? rest : {}), ...(compiled ? { compiledFilter: compiled } : {}) };
+  }
+
+  /** The scope's filter as text (deletes always go this way). */
+  private whereText(req?: StoreFilter & Pick<StoreDelete, 'ids'>): { filter?: string; filterParams?: Record<string, JsonValue> } {
     const scoped = this.scope.filter(req);
     return scoped.filter ? scoped : {};
+  }
+
+  prepareFilter(req: StoreFilter): PreparedFilter {
+    const text = this.scope.filter(req, false);
+    const prepared: PreparedFilter = Object.freeze({ filter: text.filter, filterParams: Object.freeze(text.filterParams) });
+    const scoped = this.options.privateCollection ? text : this.scope.filter({ filter: prepared.filter, filterParams: text.filterParams });
+    const compiled = scoped.filter ? this.engineCall(() => this.collection().compileFilter(scoped.filter, scoped.filterParams)) : null;
+    this.compiled.set(prepared, compiled);
+    return prepared;
   }
 
   async ensureCollection(models: ChunkModels, options: EnsureCollectionOptions = {}): Promise<EnsureCollectionResult> {
@@ -84,7 +118,7 @@ export class EmbeddedStore implements VectorStore {
   async delete(req: StoreDelete): Promise<number> {
     if (!req.ids && !req.filter?.trim()) throw new StoreRequestError(this.description, 0, 'delete needs ids or a filter (refusing to delete a whole workspace by accident)');
     if (req.ids?.length === 0) return 0;
-    const r = await this.call(() => this.collection().delete(this.where(req)));
+    const r = await this.call(() => this.collection().delete(this.whereText(req)));
     return r.deleteCount;
   }
 
@@ -149,8 +183,19 @@ export class EmbeddedStore implements VectorStore {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof EngineError) throw new StoreRequestError(this.description, err.code, err.message, { cause: err });
-      throw err;
+      throw this.storeError(err);
     }
+  }
+
+  private engineCall<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw this.storeError(err);
+    }
+  }
+
+  private storeError(err: unknown): unknown {
+    return err instanceof EngineError ? new StoreRequestError(this.description, err.code, err.message, { cause: err }) : err;
   }
 }

@@ -15,6 +15,7 @@ import { StoreRequestError, StoreSchemaError } from './storeErrors';
 import type {
   EnsureCollectionOptions,
   EnsureCollectionResult,
+  PreparedFilter,
   StoreDelete,
   StoreFilter,
   StoreHit,
@@ -111,6 +112,12 @@ export class MilvusStore implements VectorStore {
     if (!req.ids && !req.filter?.trim()) throw new StoreRequestError(this.description, 0, 'delete needs ids or a filter (refusing to delete a whole workspace by accident)');
     if (req.ids?.length === 0) return 0;
     return this.transport.delete(this.collectionName, this.scope.filter(req));
+  }
+
+  /** Nothing to compile here: the server parses the text, sent with every call (and the workspace clause). */
+  prepareFilter(req: StoreFilter): PreparedFilter {
+    const { filter, filterParams } = this.scope.filter(req, false);
+    return Object.freeze({ filter, filterParams: Object.freeze(filterParams) });
   }
 
   async query(req: StoreQuery): Promise<Row[]> {

@@ -28,6 +28,18 @@ export interface EnsureCollectionResult {
 export interface StoreFilter {
   filter?: string;
   filterParams?: Record<string, JsonValue>;
+  /** A filter made ready once for one request's several calls (VectorStore.prepareFilter); ANDed with `filter`. */
+  prepared?: PreparedFilter;
+}
+
+/**
+ * A filter prepared for the several store calls of one request (a search's BM25, dense and name
+ * look-ups): the embedded store checks and compiles it once, with the workspace scope; a Milvus
+ * server is sent its text with each call. The store that made it is the one to pass it to.
+ */
+export interface PreparedFilter {
+  readonly filter: string;
+  readonly filterParams: Readonly<Record<string, JsonValue>>;
 }
 
 export interface StoreDelete extends StoreFilter {
@@ -94,6 +106,8 @@ export interface VectorStore {
   upsert(rows: ChunkRow[]): Promise<number>;
   /** Deletes this workspace's rows that match; returns how many. A delete with neither ids nor filter is refused. */
   delete(req: StoreDelete): Promise<number>;
+  /** Checks (embedded: compiles) a filter once for several calls; a bad filter throws StoreRequestError. */
+  prepareFilter(filter: StoreFilter): PreparedFilter;
   query(req: StoreQuery): Promise<Row[]>;
   search(req: StoreSearch): Promise<StoreHit[]>;
   textSearch(req: StoreTextSearch): Promise<StoreHit[]>;

@@ -72,11 +72,17 @@ export class WorkspaceScope {
     return out;
   }
 
-  /** `workspace == this AND (filter) [AND id in ids]` (no workspace clause when not shared), with the caller's placeholders kept. */
-  filter(req: StoreFilter & Pick<StoreDelete, 'ids'> = {}): { filter: string; filterParams: Record<string, JsonValue> } {
-    if (req.filterParams && WORKSPACE_PARAM in req.filterParams) throw new Error(`filterParams: "${WORKSPACE_PARAM}" is reserved for the workspace`);
-    const parts = this.shared ? [`${WORKSPACE_FIELD} == {${WORKSPACE_PARAM}}`] : [];
-    const filterParams: Record<string, JsonValue> = { ...(req.filterParams ?? {}), ...(this.shared ? { [WORKSPACE_PARAM]: this.workspace } : {}) };
+  /**
+   * `workspace == this AND (prepared) AND (filter) [AND id in ids]` (no workspace clause when not
+   * shared, or when `withWorkspace` is false because a prepared filter already holds it), with
+   * the caller's placeholders kept.
+   */
+  filter(req: StoreFilter & Pick<StoreDelete, 'ids'> = {}, withWorkspace = this.shared): { filter: string; filterParams: Record<string, JsonValue> } {
+    const given = { ...(req.prepared?.filterParams ?? {}), ...(req.filterParams ?? {}) };
+    if (WORKSPACE_PARAM in given) throw new Error(`filterParams: "${WORKSPACE_PARAM}" is reserved for the workspace`);
+    const parts = withWorkspace ? [`${WORKSPACE_FIELD} == {${WORKSPACE_PARAM}}`] : [];
+    const filterParams: Record<string, JsonValue> = { ...given, ...(withWorkspace ? { [WORKSPACE_PARAM]: this.workspace } : {}) };
+    if (req.prepared && req.prepared.filter.trim()) parts.push(`(${req.prepared.filter})`);
     if (req.filter && req.filter.trim()) parts.push(`(${req.filter})`);
     if (req.ids) {
       filterParams.loupe_ids = req.ids.map((id) => this.storedId(id));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hitPlace, hitsAsText, isImageHit } from '../../../src/extension/hitText';
+import { bestLine, groupByFile, hitPlace, hitsAsText, isImageHit, lineRange, shortPlace } from '../../../src/extension/hitText';
 import { isFromWebview } from '../../../src/extension/sidebarProtocol';
 import type { SearchHitView } from '../../../src/protocol/requests';
 
@@ -49,4 +49,29 @@ test('webview messages are checked before use', () => {
   assert.equal(isFromWebview({ type: 'ready' }), true);
   assert.equal(isFromWebview({ type: 'search', seq: 1, request: {} }), true);
   for (const bad of [null, 'ready', 42, {}, { type: 'eval' }, { type: 'toString' }]) assert.equal(isFromWebview(bad), false);
+});
+
+test('groupByFile: files in the order of their best hit, hits in rank order within, nothing dropped', () => {
+  const ranked = [
+    hit({ path: 'src/b.ts', startLine: 10 }),
+    hit({ path: 'src/a.ts', startLine: 1 }),
+    hit({ path: 'src/b.ts', startLine: 2 }),
+    hit({ path: 'src/a.ts', folder: 'other', startLine: 3 }),
+  ];
+  const files = groupByFile(ranked);
+  assert.deepEqual(files.map((f) => `${f.folder}/${f.path}`), ['ws/src/b.ts', 'ws/src/a.ts', 'other/src/a.ts']);
+  assert.deepEqual(files[0].hits.map((h) => h.startLine), [10, 2]);
+  assert.equal(files.reduce((n, f) => n + f.hits.length, 0), ranked.length);
+});
+
+test('line ranges read as an editor shows them: math.ts:25–27, one line alone', () => {
+  assert.equal(lineRange(hit({ startLine: 24, endLine: 26 })), '25–27');
+  assert.equal(lineRange(hit({ startLine: 0, endLine: 0 })), '1');
+  assert.equal(shortPlace(hit({ startLine: 24, endLine: 26 })), 'math.ts:25–27');
+});
+
+test('bestLine: the line with the first matched term, else the first line with text', () => {
+  const snippet = '\n  const r = radius;\n  return Math.PI * r * r;';
+  assert.equal(bestLine({ snippet, snippetMatches: [[snippet.indexOf('PI'), snippet.indexOf('PI') + 2]] }), 'return Math.PI * r * r;');
+  assert.equal(bestLine({ snippet }), 'const r = radius;');
 });

@@ -11,7 +11,7 @@ import { decodeBmp } from '../../../src/server/embed/bmp';
 import { IndexModels } from '../../../src/server/indexer/models';
 import { WorkspaceIndex } from '../../../src/server/indexer/workspaceIndex';
 import { TINY_CLIP, maxAbsDiff } from './embedFixtures';
-import { TINY_MODELS, scratchDir } from './indexerFixtures';
+import { TINY_MODELS, scratchDir, searchOf } from './indexerFixtures';
 import { fixtureWorkspace } from './workspaceFixture';
 
 const tinyBmp = path.join(fixtureWorkspace(), 'assets', 'tiny.bmp');
@@ -63,7 +63,7 @@ test('indexing: the good BMP is searchable as an image; truncated and RLE BMPs a
     assert.match(details, /cut\.bmp: .*pixel data is truncated/);
     assert.match(details, /rle\.bmp: .*RLE8 is not supported/);
     // Search by the picture itself (a BMP query is decoded the same way): it finds its own row.
-    const hits = await index.searchImage({ imagePath: path.join(ws, 'tiny.bmp'), limit: 5 });
+    const hits = await searchOf(index).searchImage({ imagePath: path.join(ws, 'tiny.bmp'), limit: 5 });
     assert.equal(hits.error, undefined);
     assert.deepEqual(hits.hits.map((h) => h.path), ['tiny.bmp']);
     assert.ok(hits.hits[0].score > 0.999, `score ${hits.hits[0].score}`);

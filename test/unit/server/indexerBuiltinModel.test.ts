@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_TEXT_MODEL } from '../../../src/protocol/defaultModels';
 import { WorkspaceIndex } from '../../../src/server/indexer/workspaceIndex';
-import { MODEL_PATH, scratchDir } from './indexerFixtures';
+import { MODEL_PATH, scratchDir, searchOf } from './indexerFixtures';
 
 /** A small workspace of functions that share few words with each other. */
 function writeWorkspace(): string {
@@ -89,15 +89,15 @@ test('with no model folder and no network, the default model gives semantic sear
       ['turn a title into a url friendly string', 'src/text/slugify.ts'],
     ];
     for (const [query, file] of cases) {
-      const semantic = await index.search({ query, mode: 'semantic', limit: 5 });
+      const semantic = await searchOf(index).search({ query, mode: 'semantic', limit: 5 });
       assert.equal(semantic.error, undefined);
       assert.equal(semantic.hits[0]?.path, file, `${query}: ${semantic.hits.map((h) => h.path).join(', ')}`);
     }
     // BM25 alone has no word of the first query to go on; hybrid brings the dense hit in
     const [query, file] = cases[0];
-    const text = await index.search({ query, mode: 'text', limit: 5 });
+    const text = await searchOf(index).search({ query, mode: 'text', limit: 5 });
     assert.notEqual(text.hits[0]?.path, file);
-    const hybrid = await index.search({ query, mode: 'hybrid', limit: 3 });
+    const hybrid = await searchOf(index).search({ query, mode: 'hybrid', limit: 3 });
     assert.ok(hybrid.hits.some((h) => h.path === file), `hybrid: ${hybrid.hits.map((h) => h.path).join(', ')}`);
   } finally {
     await index.close();
@@ -119,7 +119,7 @@ test('switching from another text model to the built-in one rebuilds the dense f
     const report = await after.indexAll();
     assert.equal(report.indexed, 5, 'every file is embedded again');
     assert.equal(after.status().model.text, 'loupe/code-v1');
-    const hit = (await after.search({ query: 'cache that drops the oldest item when full', mode: 'semantic', limit: 1 })).hits[0];
+    const hit = (await searchOf(after).search({ query: 'cache that drops the oldest item when full', mode: 'semantic', limit: 1 })).hits[0];
     assert.equal(hit?.path, 'src/cache/lru.ts');
   } finally {
     await after.close();

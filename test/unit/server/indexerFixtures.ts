@@ -3,12 +3,19 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { WorkspaceIndex } from '../../../src/server/indexer/workspaceIndex';
+import { WorkspaceSearch } from '../../../src/server/search/workspaceSearch';
 import { repoRoot } from './embedFixtures';
 
 export { repoRoot };
 
 export const MODEL_PATH = path.join(repoRoot(), 'test', 'fixtures', 'models');
 export const TINY_MODELS = { modelPath: MODEL_PATH, textModel: 'tiny-text', imageModel: 'tiny-clip', threads: 1 };
+
+/** The searches over an index's workspace (what the server's handlers and the CLI call). */
+export function searchOf(index: WorkspaceIndex): WorkspaceSearch {
+  return new WorkspaceSearch(index.workspace);
+}
 
 export function scratchDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `loupe-${prefix}-`));

@@ -15,7 +15,7 @@ import type { IndexStatus } from '../../../src/protocol/requests';
 import { IndexModels } from '../../../src/server/indexer/models';
 import { WorkspaceIndex } from '../../../src/server/indexer/workspaceIndex';
 import { StoreUnavailableError } from '../../../src/server/store/storeErrors';
-import { TINY_MODELS, copyWorkspace, scratchDir } from './indexerFixtures';
+import { TINY_MODELS, copyWorkspace, scratchDir, searchOf } from './indexerFixtures';
 
 const TOKEN = 'indexer-milvus-token';
 const WORKSPACE = 'github.com/acme/shapes@main (test@ci)';
@@ -73,20 +73,20 @@ test('a full pass writes the workspace to the Milvus server, not to a local data
 
 test('text, hybrid and semantic search on the server find the function; filters and similar work', async () => {
   for (const mode of ['text', 'hybrid'] as const) {
-    const r = await index.search({ query: 'circleArea', mode, limit: 5 });
+    const r = await searchOf(index).search({ query: 'circleArea', mode, limit: 5 });
     assert.equal(r.error, undefined);
     assert.equal(r.hits[0].path, 'src/math.ts', `${mode}: ${JSON.stringify(paths(r.hits))}`);
     assert.equal(r.hits[0].symbol, 'circleArea');
   }
-  const semantic = await index.search({ query: 'area of a circle', mode: 'semantic', limit: 5 });
+  const semantic = await searchOf(index).search({ query: 'area of a circle', mode: 'semantic', limit: 5 });
   assert.equal(semantic.error, undefined);
   assert.ok(semantic.hits.length > 0);
-  const md = await index.search({ query: 'lang:markdown shapes', mode: 'text' });
+  const md = await searchOf(index).search({ query: 'lang:markdown shapes', mode: 'text' });
   assert.ok(md.hits.length > 0 && md.hits.every((h) => h.language === 'markdown'), JSON.stringify(md.hits));
-  const like = await index.similar({ uri: path.join(ws, 'src', 'math.ts'), startLine: 5, endLine: 8, limit: 5 });
+  const like = await searchOf(index).similar({ uri: path.join(ws, 'src', 'math.ts'), startLine: 5, endLine: 8, limit: 5 });
   assert.equal(like.error, undefined);
   assert.ok(like.hits.length > 0 && !like.hits.some((h) => h.path === 'src/math.ts' && h.startLine <= 5 && h.endLine >= 8 && h.symbol === 'circleArea'));
-  const image = await index.searchImage({ imagePath: path.join(ws, 'assets', 'red-square.png'), limit: 3 });
+  const image = await searchOf(index).searchImage({ imagePath: path.join(ws, 'assets', 'red-square.png'), limit: 3 });
   assert.equal(image.hits[0]?.path, 'assets/red-square.png');
 });
 
@@ -94,12 +94,12 @@ test('an edit and a delete reach the server', async () => {
   const math = path.join(ws, 'src', 'math.ts');
   fs.appendFileSync(math, '\nexport function hexagonPerimeter(side: number): number {\n  return 6 * side;\n}\n');
   assert.equal(await index.updateFile(math), 'indexed');
-  const found = await index.search({ query: 'hexagonPerimeter', mode: 'text' });
+  const found = await searchOf(index).search({ query: 'hexagonPerimeter', mode: 'text' });
   assert.equal(found.hits[0]?.symbol, 'hexagonPerimeter');
   const util = path.join(ws, 'src', 'util.py');
   fs.rmSync(util);
   assert.ok((await index.removeFile(util)) > 0);
-  const gone = await index.search({ query: 'path:src/util.py', mode: 'text' });
+  const gone = await searchOf(index).search({ query: 'path:src/util.py', mode: 'text' });
   assert.deepEqual(gone.hits, []);
   const rows = await db.collection('loupe_chunks').query({ filter: 'path == "src/util.py"', outputFields: ['count(*)'] });
   assert.equal(rows[0]['count(*)'], 0);
@@ -117,7 +117,7 @@ test('the server stops: indexing pauses and says so; it restarts on the same por
   assert.match(paused.message ?? '', /vector store is unavailable: milvus http:\/\/127\.0\.0\.1:\d+ .*cannot reach the server/);
   assert.match(paused.message ?? '', /Retrying in \d+ ms; nothing indexed locally is lost/);
   assert.ok(statuses.some((s) => s.state === 'paused' && /unavailable/.test(s.message ?? '')), 'the pause was pushed to status listeners');
-  const whileDown = await index.search({ query: 'circleArea', mode: 'text' });
+  const whileDown = await searchOf(index).search({ query: 'circleArea', mode: 'text' });
   assert.match(whileDown.error?.message ?? '', /milvus http:\/\/127\.0\.0\.1/);
 
   server = await serve(port);
@@ -126,9 +126,9 @@ test('the server stops: indexing pauses and says so; it restarts on the same por
   assert.equal(index.status().state, 'ready');
   assert.equal(index.status().message, undefined);
   assert.ok(report.indexed >= 1 && report.unchanged >= 3, `re-planned from hashes: ${JSON.stringify(report)}`);
-  const found = await index.search({ query: 'zebraStripeWidth', mode: 'text' });
+  const found = await searchOf(index).search({ query: 'zebraStripeWidth', mode: 'text' });
   assert.equal(found.hits[0]?.path, 'src/constants.ts');
-  const still = await index.search({ query: 'hexagonPerimeter', mode: 'text' });
+  const still = await searchOf(index).search({ query: 'hexagonPerimeter', mode: 'text' });
   assert.equal(still.hits[0]?.symbol, 'hexagonPerimeter', 'what was indexed before the outage is still there');
 });
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { IndexModels } from '../../../src/server/indexer/models';
 import { GROUP_FILES } from '../../../src/server/indexer/indexPass';
 import { WorkspaceIndex } from '../../../src/server/indexer/workspaceIndex';
-import { TINY_MODELS, scratchDir } from './indexerFixtures';
+import { TINY_MODELS, scratchDir, searchOf } from './indexerFixtures';
 
 // A full pass writes its groups while later ones are chunked and embedded; these tests edit and
 // delete files while that is under way and check what search finds afterwards.
@@ -36,7 +36,7 @@ async function open(ws: string): Promise<WorkspaceIndex> {
 
 /** (path, start line) of the text hits for a word. */
 async function hitsFor(index: WorkspaceIndex, query: string): Promise<string[]> {
-  const r = await index.search({ query, mode: 'text', limit: 10 });
+  const r = await searchOf(index).search({ query, mode: 'text', limit: 10 });
   assert.equal(r.error, undefined);
   return r.hits.map((h) => `${h.path}:${h.startLine}`);
 }

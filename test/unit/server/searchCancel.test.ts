@@ -8,7 +8,7 @@ import { CancellationTokenSource, LSPErrorCodes, ResponseError } from 'vscode-la
 import { cancellable } from '../../../src/server/handlers';
 import { IndexModels } from '../../../src/server/indexer/models';
 import { WorkspaceIndex } from '../../../src/server/indexer/workspaceIndex';
-import { TINY_MODELS, copyWorkspace, scratchDir } from './indexerFixtures';
+import { TINY_MODELS, copyWorkspace, scratchDir, searchOf } from './indexerFixtures';
 
 let models: IndexModels;
 let index: WorkspaceIndex;
@@ -26,20 +26,20 @@ after(async () => {
 
 test('a cancelled signal drops the query embedding of hybrid and image searches; the next search answers', async () => {
   const aborted = AbortSignal.abort();
-  await assert.rejects(index.search({ query: 'circleArea', mode: 'hybrid' }, aborted), /cancelled/);
-  await assert.rejects(index.searchImage({ text: 'a red square', limit: 3 }, aborted), /cancelled/);
-  const r = await index.search({ query: 'circleArea', mode: 'hybrid', limit: 3 });
+  await assert.rejects(searchOf(index).search({ query: 'circleArea', mode: 'hybrid' }, aborted), /cancelled/);
+  await assert.rejects(searchOf(index).searchImage({ text: 'a red square', limit: 3 }, aborted), /cancelled/);
+  const r = await searchOf(index).search({ query: 'circleArea', mode: 'hybrid', limit: 3 });
   assert.equal(r.error, undefined);
   assert.equal(r.hits[0]?.path, 'src/math.ts');
 });
 
 test('a request cancelled while it runs is answered RequestCancelled; one that is not returns its hits', async () => {
   const source = new CancellationTokenSource();
-  const pending = cancellable(source.token, (signal) => index.search({ query: 'circleArea', mode: 'hybrid' }, signal));
+  const pending = cancellable(source.token, (signal) => searchOf(index).search({ query: 'circleArea', mode: 'hybrid' }, signal));
   source.cancel();
   await assert.rejects(pending, (err: unknown) => err instanceof ResponseError && err.code === LSPErrorCodes.RequestCancelled);
 
   const open = new CancellationTokenSource();
-  const r = await cancellable(open.token, (signal) => index.search({ query: 'circleArea', mode: 'hybrid', limit: 3 }, signal));
+  const r = await cancellable(open.token, (signal) => searchOf(index).search({ query: 'circleArea', mode: 'hybrid', limit: 3 }, signal));
   assert.equal(r.hits[0]?.path, 'src/math.ts');
 });

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { SearchHitView, SearchParams } from '../../../src/protocol/requests';
 import { IndexModels } from '../../../src/server/indexer/models';
 import { WorkspaceIndex } from '../../../src/server/indexer/workspaceIndex';
-import { TINY_MODELS, scratchDir } from './indexerFixtures';
+import { TINY_MODELS, scratchDir, searchOf } from './indexerFixtures';
 
 const FILES: Record<string, string> = {
   // The definition: mentioned once here, many times by its users.
@@ -62,7 +62,7 @@ after(async () => {
 });
 
 async function search(query: string, extra: Partial<SearchParams> = {}): Promise<SearchHitView[]> {
-  const r = await index.search({ query, mode: 'text', limit: 10, ...extra });
+  const r = await searchOf(index).search({ query, mode: 'text', limit: 10, ...extra });
   assert.equal(r.error, undefined, r.error?.message);
   return r.hits;
 }

@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Collection } from '../../../src/engine/collection';
 import { Database } from '../../../src/engine/database';
 import type { ChunkModels, ChunkRow } from '../../../src/server/indexer/chunkSchema';
 import { EmbeddedStore } from '../../../src/server/store/embeddedStore';
@@ -99,3 +100,18 @@ export const backends: Backend[] = [
     },
   },
 ];
+
+/** Counts Collection.compileFilter calls (every filter text the engine compiles goes through it) while `run` runs. */
+export async function countCompiles<T>(run: () => Promise<T>): Promise<{ result: T; compiled: string[] }> {
+  const original = Collection.prototype.compileFilter;
+  const compiled: string[] = [];
+  Collection.prototype.compileFilter = function (this: Collection, text, params) {
+    compiled.push(text);
+    return original.call(this, text, params);
+  };
+  try {
+    return { result: await run(), compiled };
+  } finally {
+    Collection.prototype.compileFilter = original;
+  }
+}
