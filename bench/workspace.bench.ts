@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { BUILTIN_TEXT_MODEL, DEFAULT_IMAGE_MODEL } from '../src/protocol/defaultModels';
 import { IndexModels, type ModelSettings } from '../src/server/indexer/models';
 import { WorkspaceIndex } from '../src/server/indexer/workspaceIndex';
+import { WorkspaceSearch } from '../src/server/search/workspaceSearch';
 import { appendToSection } from './results';
 import { repoRoot } from './repoRoot';
 
@@ -70,7 +71,7 @@ async function indexOnce(root: string, settings: ModelSettings, dataDir: string)
     await index.indexAll();
     const searchable = seconds(start);
     // Dense search must answer, or the figure is a text-only index.
-    const r = await index.search({ query: 'parse a date from a string', mode: 'semantic', limit: 10 });
+    const r = await new WorkspaceSearch(index.workspace).search({ query: 'parse a date from a string', mode: 'semantic', limit: 10 });
     if (r.error) throw new Error(`semantic search: ${r.error.message}`);
     await index.settled();
     const { files, chunks } = index.status();
