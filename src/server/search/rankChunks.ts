@@ -4,8 +4,8 @@
 //      dense vector, a few times the page deep; for an identifier query also the chunks the
 //      store names it in (symbol field, file named after it, and for names too short for the
 //      BM25 analyzer, lines that assign it);
-//   2. fusion per mode: text = BM25 score; semantic = cosine; hybrid = weighted RRF, leaning on
-//      BM25 for identifiers and even for prose;
+//   2. fusion per mode: text = BM25 score; semantic = cosine; hybrid = a weighted sum of both,
+//      each scaled to [0, 1] over its candidates, leaning on BM25 for identifiers and for prose;
 //   3. boosts: a chunk that defines the queried name, files whose name or folder matches the
 //      query's words, files with several matching chunks;
 //   4. priors: tests, examples, vendored, generated, minified code and docs down-weighted;
@@ -38,10 +38,8 @@ export interface RankRequest {
 const CANDIDATES = 200;
 /** Rows the name lookup may bring (a file named after the symbol has many chunks). */
 const NAMED_ROWS = 300;
-/** RRF's k (Milvus's default). */
-const RRF_K = 60;
 /** Weight of the dense side in hybrid: less for an identifier, where exact words decide. */
-const DENSE_WEIGHT = { identifier: 0.3, prose: 0.5 };
+const DENSE_WEIGHT = { identifier: 0.3, prose: 0.4 };
 /** Boosts in units of the best fused score. */
 const DEFINITION_BOOST = 3;
 const EMBEDDED_DEFINITION_BOOST = 1.5;
@@ -57,7 +55,10 @@ interface Candidate {
   score: number;
 }
 
-export async function rankChunks(store: VectorStore, req: RankRequest): Promise<StoreHit[]> {
+/** What ranking asks of a store: its three searches, nothing that writes. */
+export type RankingStore = Pick<VectorStore, 'textSearch' | 'search' | 'query'>;
+
+export async function rankChunks(store: RankingStore, req: RankRequest): Promise<StoreHit[]> {
   const q = analyzeQuery(req.text);
   const depth = Math.max(CANDIDATES, req.limit * 3);
   const base = req.filter ? { filter: req.filter } : {};
@@ -73,7 +74,13 @@ export async function rankChunks(store: VectorStore, req: RankRequest): Promise<
   return select([...pool.values()], req.limit);
 }
 
-/** Fused scores, scaled so the best candidate has 1 (boosts are in those units). */
+/**
+ * Fused scores, scaled so the best candidate has 1 (boosts are in those units). Hybrid blends
+ * the two channels' scores, each scaled to [0, 1] over its own candidates (BM25 / its best;
+ * cosine from the dense list's last to its first), rather than their ranks: RRF flattens BM25's
+ * steep head (rank 10 keeps ~85% of rank 1's share), so the boosts, sized for a BM25 page,
+ * swamped it and dense added nothing on top of text.
+ */
 function fuse(lexical: StoreHit[], dense: StoreHit[], mode: RankMode, q: QueryAnalysis): Map<string, Candidate> {
   const pool = new Map<string, Candidate>();
   const add = (hit: StoreHit, score: number) => {
@@ -83,8 +90,12 @@ function fuse(lexical: StoreHit[], dense: StoreHit[], mode: RankMode, q: QueryAn
   };
   if (mode === 'hybrid' && dense.length) {
     const w = q.identifier ? DENSE_WEIGHT.identifier : DENSE_WEIGHT.prose;
-    dense.forEach((h, i) => add(h, w / (RRF_K + i + 1)));
-    lexical.forEach((h, i) => add(h, (1 - w) / (RRF_K + i + 1)));
+    const lexMax = Math.max(0, ...lexical.map((h) => h.score));
+    const cosMax = Math.max(...dense.map((h) => h.score));
+    const cosMin = Math.min(...dense.map((h) => h.score));
+    const cosSpan = cosMax - cosMin || 1;
+    for (const h of dense) add(h, (w * (h.score - cosMin)) / cosSpan);
+    if (lexMax > 0) for (const h of lexical) add(h, ((1 - w) * h.score) / lexMax);
   } else {
     for (const h of mode === 'semantic' ? dense : lexical) add(h, h.score);
   }
@@ -182,7 +193,7 @@ function stemMatches(stem: string, name: string): boolean {
 }
 
 /** Chunks the store can name for an identifier: its symbol, a file named after it, short names by assignment. */
-function namedRows(store: VectorStore, q: QueryAnalysis, req: RankRequest): Promise<StoreHit[]> {
+function namedRows(store: RankingStore, q: QueryAnalysis, req: RankRequest): Promise<StoreHit[]> {
   const lit = (s: string) => JSON.stringify(s);
   const name = q.symbolNames[0];
   const parts = [
