@@ -17,7 +17,7 @@
 import type { Row } from '../../engine/schema/types';
 import { F } from '../indexer/chunkSchema';
 import type { StoreHit, VectorStore } from '../store/vectorStore';
-import { definesName } from './definitions';
+import { definesName, definitionNesting } from './definitions';
 import { pathPrior, pathWords } from './pathPriors';
 import { analyzeQuery, type QueryAnalysis } from './queryAnalysis';
 import { splitIdentifier } from '../../engine/text/analyzer';
@@ -45,6 +45,8 @@ const DEFINITION_BOOST = 3;
 const EMBEDDED_DEFINITION_BOOST = 1.5;
 /** A definition in a file named after it (Client in Client.php) is the one people mean. */
 const NAMED_FILE_FACTOR = 1.5;
+/** Each qualifier on a definition (Ecto.Repo.Schema vs Ecto.Schema for `Schema`) weakens its boost by this share. */
+const NESTING_DISCOUNT = 0.1;
 const PATH_BOOST = 2.5;
 const FILE_COHERENCE_BOOST = 0.5;
 /** Each further chunk of a file already selected is worth this much of the one before. */
@@ -123,9 +125,11 @@ function boost(pool: Map<string, Candidate>, named: StoreHit[], q: QueryAnalysis
     // Definitions the name lookup found outside the candidates join with the boost alone.
     for (const hit of named) if (!pool.has(hit.id) && definesName(hit.row, names)) pool.set(hit.id, { hit, score: 0 });
     for (const c of pool.values()) {
-      if (!definesName(c.hit.row, names)) continue;
+      const nesting = definitionNesting(c.hit.row, names);
+      if (nesting === undefined) continue;
       const stem = pathWords(String(c.hit.row[F.path])).stem.toLowerCase();
-      c.score += unit * (names.some((n) => stemMatches(stem, n.toLowerCase())) ? NAMED_FILE_FACTOR : 1);
+      const named = names.some((n) => stemMatches(stem, n.toLowerCase())) ? NAMED_FILE_FACTOR : 1;
+      c.score += (unit * named) / (1 + NESTING_DISCOUNT * nesting);
     }
   }
   if (q.keywords.length) {

@@ -1,6 +1,7 @@
-// How hybrid search weighs its two channels, on a store that answers with fixed hits: a chunk
-// that matches every word of the query keeps its lead over one the model likes slightly more,
-// and the model still decides among chunks BM25 cannot tell apart.
+// How the ranking weighs its signals, on a store that answers with fixed hits: in hybrid, a chunk
+// that matches every word of the query keeps its lead over one the model likes slightly more, and
+// the model still decides among chunks BM25 cannot tell apart; for a symbol, the least nested
+// definition comes first.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -33,4 +34,11 @@ test('hybrid: between chunks BM25 scores alike, the one the model prefers comes 
   const dense = [hit('src/b.ts', 0.7), hit('src/c.ts', 0.4), hit('src/a.ts', 0.2)];
   const page = await ask(store(lexical, dense));
   assert.equal(page[0]?.id, 'src/b.ts', page.map((h) => h.id).join(', '));
+});
+
+test('a symbol query puts the least nested definition first (Ecto.Schema before Ecto.Repo.Schema)', async () => {
+  const def = (path: string, module: string, score: number): StoreHit => ({ id: path, score, row: { ...row(path), [F.language]: 'elixir', [F.kind]: 'block', [F.text]: `${path}\ndefmodule ${module} do\n  @moduledoc "Schema"\nend` } });
+  const lexical = [def('lib/ecto/repo/schema.ex', 'Ecto.Repo.Schema', 5), def('lib/ecto/schema.ex', 'Ecto.Schema', 4.8)];
+  const page = await rankChunks(store(lexical, []), { text: 'Schema', mode: 'text', limit: 5, outputFields: [] });
+  assert.equal(page[0]?.id, 'lib/ecto/schema.ex', page.map((h) => h.id).join(', '));
 });
