@@ -22,9 +22,11 @@ function definitionPattern(name: string): RegExp {
   let re = cache.get(name);
   if (!re) {
     const n = escape(name);
-    const qualified = String.raw`(?:[\w$]+(?:\.|::))*`;
+    // Captured: how deep the name is nested (Ecto.Repo.Schema is a less likely `Schema` than Ecto.Schema).
+    const qualified = String.raw`((?:[\w$]+(?:\.|::))*)`;
     const byKeyword = String.raw`(?:^|\s)(?:${KEYWORD_ALT})\s+${qualified}${n}(?=[\s<({:\[;=,]|$)`;
-    const assigned = String.raw`^[ \t]*(?:export\s+)?(?:(?:const|let|var|val|local|static|final|public|private)\s+)*${n}\s*(?::[^=\n]*)?(?::=|=(?!=)|::)`;
+    // `name :: Type` (Haskell) needs the space after `::`, or every `Name::member` path would define Name.
+    const assigned = String.raw`^[ \t]*(?:export\s+)?(?:(?:const|let|var|val|local|static|final|public|private)\s+)*${n}\s*(?::[^=\n]*)?(?::=|=(?!=)|::(?=\s))`;
     // Shell and friends: `name() {`.
     const shellFunction = String.raw`^[ \t]*${n}[ \t]*\(\)`;
     re = new RegExp(`${byKeyword}|${assigned}|${shellFunction}`, 'm');
@@ -38,14 +40,29 @@ const DEFINING_KINDS = new Set(['function', 'method', 'class']);
 
 /** True when the chunk (a stored row) defines one of `names`. */
 export function definesName(row: Row, names: readonly string[]): boolean {
+  return definitionNesting(row, names) !== undefined;
+}
+
+/**
+ * How many qualifiers the chunk's definition of one of `names` carries (0 for `class Schema`,
+ * 2 for `defmodule Ecto.Repo.Schema`), the least if it has several; undefined when it defines none.
+ */
+export function definitionNesting(row: Row, names: readonly string[]): number | undefined {
   const symbol = String(row[F.symbol] ?? '');
   const kind = String(row[F.kind] ?? '');
   const last = symbol.split('.').pop() ?? '';
   if (DEFINING_KINDS.has(kind) && names.some((n) => n === last || n === symbol)) {
     // A class's member-less gap chunks carry the class's symbol too: only its header line defines it.
-    if (kind !== 'class') return true;
+    if (kind !== 'class') return 0;
   }
   const text = String(row[F.text] ?? '');
   const body = text.slice(text.indexOf('\n') + 1); // past the "path: symbol" header
-  return names.some((n) => definitionPattern(n).test(body));
+  let least: number | undefined;
+  for (const n of names) {
+    const m = definitionPattern(n).exec(body);
+    if (!m) continue;
+    const depth = (m[1] ?? '').split(/\.|::/).length - 1;
+    least = least === undefined ? depth : Math.min(least, depth);
+  }
+  return least;
 }

@@ -4,8 +4,8 @@
 //      dense vector, a few times the page deep; for an identifier query also the chunks the
 //      store names it in (symbol field, file named after it, and for names too short for the
 //      BM25 analyzer, lines that assign it);
-//   2. fusion per mode: text = BM25 score; semantic = cosine; hybrid = weighted RRF, leaning on
-//      BM25 for identifiers and even for prose;
+//   2. fusion per mode: text = BM25 score; semantic = cosine; hybrid = a weighted sum of both,
+//      each scaled to [0, 1] over its candidates, leaning on BM25 for identifiers and for prose;
 //   3. boosts: a chunk that defines the queried name, files whose name or folder matches the
 //      query's words, files with several matching chunks;
 //   4. priors: tests, examples, vendored, generated, minified code and docs down-weighted;
@@ -17,7 +17,7 @@
 import type { Row } from '../../engine/schema/types';
 import { F } from '../indexer/chunkSchema';
 import type { PreparedFilter, StoreHit, VectorStore } from '../store/vectorStore';
-import { definesName } from './definitions';
+import { definesName, definitionNesting } from './definitions';
 import { pathPrior, pathWords } from './pathPriors';
 import { analyzeQuery, type QueryAnalysis } from './queryAnalysis';
 import { splitIdentifier } from '../../engine/text/analyzer';
@@ -39,15 +39,15 @@ export interface RankRequest {
 const CANDIDATES = 200;
 /** Rows the name lookup may bring (a file named after the symbol has many chunks). */
 const NAMED_ROWS = 300;
-/** RRF's k (Milvus's default). */
-const RRF_K = 60;
 /** Weight of the dense side in hybrid: less for an identifier, where exact words decide. */
-const DENSE_WEIGHT = { identifier: 0.3, prose: 0.5 };
+const DENSE_WEIGHT = { identifier: 0.3, prose: 0.4 };
 /** Boosts in units of the best fused score. */
 const DEFINITION_BOOST = 3;
 const EMBEDDED_DEFINITION_BOOST = 1.5;
 /** A definition in a file named after it (Client in Client.php) is the one people mean. */
 const NAMED_FILE_FACTOR = 1.5;
+/** Each qualifier on a definition (Ecto.Repo.Schema vs Ecto.Schema for `Schema`) weakens its boost by this share. */
+const NESTING_DISCOUNT = 0.1;
 const PATH_BOOST = 2.5;
 const FILE_COHERENCE_BOOST = 0.5;
 /** Each further chunk of a file already selected is worth this much of the one before. */
@@ -58,7 +58,10 @@ interface Candidate {
   score: number;
 }
 
-export async function rankChunks(store: VectorStore, req: RankRequest): Promise<StoreHit[]> {
+/** What ranking asks of a store: its three searches, nothing that writes. */
+export type RankingStore = Pick<VectorStore, 'textSearch' | 'search' | 'query'>;
+
+export async function rankChunks(store: RankingStore, req: RankRequest): Promise<StoreHit[]> {
   const q = analyzeQuery(req.text);
   const depth = Math.max(CANDIDATES, req.limit * 3);
   const base = req.filter ? { prepared: req.filter } : {};
@@ -74,7 +77,13 @@ export async function rankChunks(store: VectorStore, req: RankRequest): Promise<
   return select([...pool.values()], req.limit);
 }
 
-/** Fused scores, scaled so the best candidate has 1 (boosts are in those units). */
+/**
+ * Fused scores, scaled so the best candidate has 1 (boosts are in those units). Hybrid blends
+ * the two channels' scores, each scaled to [0, 1] over its own candidates (BM25 / its best;
+ * cosine from the dense list's last to its first), rather than their ranks: RRF flattens BM25's
+ * steep head (rank 10 keeps ~85% of rank 1's share), so the boosts, sized for a BM25 page,
+ * swamped it and dense added nothing on top of text.
+ */
 function fuse(lexical: StoreHit[], dense: StoreHit[], mode: RankMode, q: QueryAnalysis): Map<string, Candidate> {
   const pool = new Map<string, Candidate>();
   const add = (hit: StoreHit, score: number) => {
@@ -84,8 +93,12 @@ function fuse(lexical: StoreHit[], dense: StoreHit[], mode: RankMode, q: QueryAn
   };
   if (mode === 'hybrid' && dense.length) {
     const w = q.identifier ? DENSE_WEIGHT.identifier : DENSE_WEIGHT.prose;
-    dense.forEach((h, i) => add(h, w / (RRF_K + i + 1)));
-    lexical.forEach((h, i) => add(h, (1 - w) / (RRF_K + i + 1)));
+    const lexMax = Math.max(0, ...lexical.map((h) => h.score));
+    const cosMax = Math.max(...dense.map((h) => h.score));
+    const cosMin = Math.min(...dense.map((h) => h.score));
+    const cosSpan = cosMax - cosMin || 1;
+    for (const h of dense) add(h, (w * (h.score - cosMin)) / cosSpan);
+    if (lexMax > 0) for (const h of lexical) add(h, ((1 - w) * h.score) / lexMax);
   } else {
     for (const h of mode === 'semantic' ? dense : lexical) add(h, h.score);
   }
@@ -113,9 +126,11 @@ function boost(pool: Map<string, Candidate>, named: StoreHit[], q: QueryAnalysis
     // Definitions the name lookup found outside the candidates join with the boost alone.
     for (const hit of named) if (!pool.has(hit.id) && definesName(hit.row, names)) pool.set(hit.id, { hit, score: 0 });
     for (const c of pool.values()) {
-      if (!definesName(c.hit.row, names)) continue;
+      const nesting = definitionNesting(c.hit.row, names);
+      if (nesting === undefined) continue;
       const stem = pathWords(String(c.hit.row[F.path])).stem.toLowerCase();
-      c.score += unit * (names.some((n) => stemMatches(stem, n.toLowerCase())) ? NAMED_FILE_FACTOR : 1);
+      const named = names.some((n) => stemMatches(stem, n.toLowerCase())) ? NAMED_FILE_FACTOR : 1;
+      c.score += (unit * named) / (1 + NESTING_DISCOUNT * nesting);
     }
   }
   if (q.keywords.length) {
@@ -183,7 +198,7 @@ function stemMatches(stem: string, name: string): boolean {
 }
 
 /** Chunks the store can name for an identifier: its symbol, a file named after it, short names by assignment. */
-function namedRows(store: VectorStore, q: QueryAnalysis, req: RankRequest): Promise<StoreHit[]> {
+function namedRows(store: RankingStore, q: QueryAnalysis, req: RankRequest): Promise<StoreHit[]> {
   const lit = (s: string) => JSON.stringify(s);
   const name = q.symbolNames[0];
   const parts = [
