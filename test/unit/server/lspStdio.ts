@@ -65,15 +65,31 @@ export async function startStdioServer(o: StartOptions): Promise<StdioServer> {
   })) as { capabilities: StdioServer['capabilities'] };
   await conn.sendNotification('initialized', {});
   const stop = async (): Promise<void> => {
-    const exited = new Promise((r) => proc.once('exit', r));
-    await conn.sendRequest('shutdown').catch(() => undefined);
-    await conn.sendNotification('exit').catch(() => undefined);
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-    proc.kill();
+    const exited = exitOf(proc);
+    // A server that is stuck (or already gone) may never answer shutdown: give it a bound.
+    await within(conn.sendRequest('shutdown'), 10_000).catch(() => undefined);
+    await within(conn.sendNotification('exit'), 1_000).catch(() => undefined);
+    await within(exited, 3_000).catch(() => undefined);
+    proc.kill('SIGKILL');
     conn.dispose();
     release(proc);
   };
   return { proc, conn, capabilities: init.capabilities, stop };
+}
+
+/** Resolves when the process has exited, also when it had before this was called. */
+export function exitOf(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => proc.once('exit', () => resolve()));
+}
+
+/** `promise`, or a rejection naming the bound after `ms`: no test waits on a silent server forever. */
+export function within<T>(promise: Promise<T>, ms: number, what = 'the server'): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** Lets go of a stopped (or killed) server's pipes, so nothing of it keeps the test process alive. */
@@ -86,7 +102,7 @@ export function release(proc: ChildProcess): void {
 export async function eventually<T>(ask: () => Promise<T>, ok: (value: T) => boolean, what: string, tries = 300): Promise<T> {
   let last: T | undefined;
   for (let i = 0; i < tries; i++) {
-    last = await ask();
+    last = await within(ask(), 30_000, `the server, asked about ${what}`);
     if (ok(last)) return last;
     await new Promise((r) => setTimeout(r, 50));
   }
