@@ -12,6 +12,8 @@ import type { RestDatabase, Route, RouteContext } from '../rest/route';
 import { RestCode, RestError, WireObject } from '../rest/wire';
 import { columnsFromRows, outputColumns, rowsFromColumns, type WireFieldData } from './columns';
 import { templateValuesOf } from './templateValues';
+import { queryFromBytes } from './vectorBytes';
+import { formatTimestamptz } from '../schema/timestamptz';
 
 // The SDK's protobuf JSON (CommonJS modules without types).
 const MILVUS_JSON = (require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus') as { default: protobuf.INamespace }).default;
@@ -44,6 +46,8 @@ export const dataMethods: Record<string, [string, DataHandler]> = {
       if (f.nullable) out.nullable = true;
       if (f.is_partition_key) out.isPartitionKey = true;
       if (f.element_type && f.element_type !== 'None') out.elementDataType = f.element_type;
+      const dflt = defaultValueOf(f.default_value as Req | null | undefined);
+      if (dflt !== undefined) out.defaultValue = dflt;
       return out;
     });
     const functions = ((schema.functions as Req[] | undefined) ?? []).map((fn) => ({
@@ -220,8 +224,9 @@ function searchBodyOf(req: Req): Req & { limit: number } {
   const data = group.placeholders.flatMap((ph) =>
     ph.values.map((b) => {
       if (ph.type === 'VarChar') return b.toString('utf8');
-      if (ph.type !== 'FloatVector') throw new RestError(RestCode.IncorrectParameterFormat, `placeholder_group: ${ph.type} query vectors are not supported by Loupe (FloatVector, and text for a BM25 field, are)`);
-      return Array.from(new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
+      const q = queryFromBytes(ph.type, b);
+      if (!q) throw new RestError(RestCode.IncorrectParameterFormat, `placeholder_group: ${ph.type} query vectors are not supported by Loupe (dense vectors, and text for a BM25 field, are)`);
+      return q;
     }),
   );
   const limit = Number(params.topk ?? params.limit ?? 10);
@@ -272,9 +277,35 @@ function grpcField(f: FieldSchema, i: number): Req {
   if (f.maxLength !== undefined) params.push({ key: 'max_length', value: String(f.maxLength) });
   if (f.maxCapacity !== undefined) params.push({ key: 'max_capacity', value: String(f.maxCapacity) });
   if (f.enableAnalyzer) params.push({ key: 'enable_analyzer', value: 'true' });
-  return {
+  const out: Req = {
     fieldID: String(100 + i), name: f.name, is_primary_key: !!f.isPrimary, description: f.description ?? '', data_type: f.dataType,
     type_params: params, index_params: [], autoID: !!f.autoId, element_type: f.elementType ?? 'None', nullable: !!f.nullable,
     is_function_output: !!f.isFunctionOutput, is_partition_key: false, is_dynamic: false,
   };
+  if (f.defaultValue !== undefined && f.defaultValue !== null) out.default_value = valueFieldOf(f);
+  return out;
+}
+
+/** A ValueField (a field's default) → the value the REST door takes; Timestamptz comes as int64 µs. */
+function defaultValueOf(v: Req | null | undefined): unknown {
+  if (!v) return undefined;
+  const key = ['bool_data', 'int_data', 'long_data', 'float_data', 'double_data', 'string_data', 'timestamptz_data'].find((k) => v[k] !== undefined && v[k] !== null);
+  if (!key) return undefined;
+  const value = v[key];
+  if (key === 'long_data') return Number(value);
+  if (key === 'timestamptz_data') return formatTimestamptz(Number(value));
+  return value;
+}
+
+/** A field's default as a ValueField; Timestamptz answers as ISO text, which the SDK hands back as is. */
+function valueFieldOf(f: FieldSchema): Req {
+  const v = f.defaultValue;
+  switch (f.dataType) {
+    case 'Bool': return { bool_data: v };
+    case 'Int8': case 'Int16': case 'Int32': return { int_data: v };
+    case 'Int64': return { long_data: String(v) };
+    case 'Float': return { float_data: v };
+    case 'Double': return { double_data: v };
+    default: return { string_data: typeof v === 'string' ? v : JSON.stringify(v) };
+  }
 }

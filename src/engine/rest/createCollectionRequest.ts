@@ -16,6 +16,7 @@ import type {
   FunctionSchema,
   JsonValue,
 } from '../schema/types';
+import { isVectorType } from '../schema/types';
 import { RestCode, RestError, WireObject, missing, wrongType } from './wire';
 
 export type IndexRequest = { fieldName: string; indexName?: string } & IndexSpec;
@@ -26,13 +27,15 @@ export interface CreateCollectionPlan {
 }
 
 const DATA_TYPES: readonly DataType[] = [
-  'Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Float', 'Double', 'VarChar', 'JSON', 'Array',
-  'FloatVector', 'SparseFloatVector',
+  'Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Float', 'Double', 'VarChar', 'JSON', 'Array', 'Timestamptz', 'Geometry',
+  'FloatVector', 'BinaryVector', 'Float16Vector', 'BFloat16Vector', 'Int8Vector', 'SparseFloatVector',
 ];
 /** Milvus types we know but do not store; named in the error so the user knows it is deliberate. */
-const UNSUPPORTED_TYPES = ['BinaryVector', 'Float16Vector', 'BFloat16Vector', 'Int8Vector', 'String', 'Geometry', 'Timestamptz'];
-const METRICS: readonly MetricType[] = ['L2', 'IP', 'COSINE'];
+const UNSUPPORTED_TYPES = ['String', 'Text', 'ArrayOfVector', 'ArrayOfStruct', 'Struct', 'Mol', 'Date', 'Time', 'Decimal'];
+const METRICS: readonly MetricType[] = ['L2', 'IP', 'COSINE', 'HAMMING', 'JACCARD'];
 const INDEX_TYPES: readonly IndexType[] = ['FLAT', 'HNSW', 'IVF_FLAT', 'IVF_PQ'];
+/** Milvus's binary-vector index names, the same structures here over the unpacked bits. */
+const BINARY_INDEX_ALIASES: Record<string, IndexType> = { BIN_FLAT: 'FLAT', BIN_IVF_FLAT: 'IVF_FLAT' };
 const SPARSE_INDEX_TYPES = ['SPARSE_INVERTED_INDEX', 'SPARSE_WAND', 'AUTOINDEX'];
 /** Milvus's VarChar ceiling, used when a quick-setup VarChar id gives no max_length. */
 const MAX_VARCHAR_LENGTH = 65535;
@@ -115,7 +118,7 @@ export function fieldOf(f: WireObject, functionOutputs: Set<string>, schemaAutoI
   }
   if (dataType === 'Array') {
     const element = dataTypeOf(f.str('elementDataType'), f.at('elementDataType'));
-    if (element === 'JSON' || element === 'Array' || element === 'FloatVector' || element === 'SparseFloatVector') {
+    if (element === 'JSON' || element === 'Array' || element === 'Timestamptz' || element === 'Geometry' || isVectorType(element)) {
       throw new RestError(RestCode.IncorrectParameterFormat, `${f.at('elementDataType')}: an Array cannot hold ${element}`);
     }
     field.elementType = element as ArrayElementType;
@@ -174,7 +177,7 @@ export function indexRequestOf(p: WireObject, schema: CollectionSchema): IndexRe
     if (metricRaw && metricRaw.toUpperCase() !== 'BM25') throw wrongType(p.at('metricType'), `"BM25" for field "${fieldName}"`, metricRaw);
     return null;
   }
-  const metricType = metricOf(metricRaw ?? 'COSINE', p.at('metricType'));
+  const metricType = metricOf(metricRaw ?? (field.dataType === 'BinaryVector' ? 'HAMMING' : 'COSINE'), p.at('metricType'));
   const req: IndexRequest =
     indexTypeRaw === 'AUTOINDEX'
       ? { fieldName, ...autoIndex(metricType) }
@@ -185,9 +188,9 @@ export function indexRequestOf(p: WireObject, schema: CollectionSchema): IndexRe
   return req;
 }
 
-/** AUTOINDEX in Milvus (standalone) is HNSW for float vectors; so it is here. */
+/** AUTOINDEX in Milvus (standalone) is HNSW for float vectors; so it is here (FLAT for JACCARD, which HNSW cannot rank). */
 function autoIndex(metricType: MetricType): IndexSpec {
-  return { indexType: 'HNSW', metricType, params: {} };
+  return { indexType: metricType === 'JACCARD' ? 'FLAT' : 'HNSW', metricType, params: {} };
 }
 
 function buildParamsOf(params: WireObject): BuildParams {
@@ -227,7 +230,7 @@ export function metricOf(raw: string, path: string): MetricType {
 }
 
 function indexTypeOf(raw: string, path: string): IndexType {
-  const hit = INDEX_TYPES.find((t) => t === raw);
-  if (!hit) throw wrongType(path, `one of AUTOINDEX, ${INDEX_TYPES.join(', ')}`, raw);
+  const hit = INDEX_TYPES.find((t) => t === raw) ?? BINARY_INDEX_ALIASES[raw];
+  if (!hit) throw wrongType(path, `one of AUTOINDEX, ${[...INDEX_TYPES, ...Object.keys(BINARY_INDEX_ALIASES)].join(', ')}`, raw);
   return hit;
 }

@@ -12,14 +12,21 @@ export type ScalarType =
   | 'Double'
   | 'VarChar'
   | 'JSON'
-  | 'Array';
+  | 'Array'
+  /** An instant: ISO-8601 text in and out, kept normalized to UTC with microseconds. */
+  | 'Timestamptz'
+  /** A shape as Well-Known Text (POINT, LINESTRING, POLYGON and their MULTI forms). */
+  | 'Geometry';
 
-export type VectorType = 'FloatVector' | 'SparseFloatVector';
+/** Vectors of a fixed dim, kept as float32 rows whatever their wire form (see denseVector.ts). */
+export type DenseVectorType = 'FloatVector' | 'BinaryVector' | 'Float16Vector' | 'BFloat16Vector' | 'Int8Vector';
+
+export type VectorType = DenseVectorType | 'SparseFloatVector';
 
 export type DataType = ScalarType | VectorType;
 
 /** Element types allowed inside an Array field (as in Milvus). */
-export type ArrayElementType = Exclude<ScalarType, 'JSON' | 'Array'>;
+export type ArrayElementType = Exclude<ScalarType, 'JSON' | 'Array' | 'Timestamptz' | 'Geometry'>;
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -44,7 +51,7 @@ export interface FieldSchema {
   /** Array: the type of its elements and their maximum count. */
   elementType?: ArrayElementType;
   maxCapacity?: number;
-  /** FloatVector: dimension. */
+  /** Dense vectors: dimension (BinaryVector: in bits, a multiple of 8). */
   dim?: number;
   /** VarChar: tokenize the text for a BM25 function (Milvus 2.5 `enable_analyzer`). */
   enableAnalyzer?: boolean;
@@ -84,8 +91,14 @@ export const DYNAMIC_FIELD = '$meta';
 export const PARTITION_KEY = '$partition';
 export const DEFAULT_PARTITION = '_default';
 
+const DENSE: ReadonlySet<DataType> = new Set<DataType>(['FloatVector', 'BinaryVector', 'Float16Vector', 'BFloat16Vector', 'Int8Vector']);
+
+export function isDenseVectorType(t: DataType): t is DenseVectorType {
+  return DENSE.has(t);
+}
+
 export function isVectorType(t: DataType): t is VectorType {
-  return t === 'FloatVector' || t === 'SparseFloatVector';
+  return DENSE.has(t) || t === 'SparseFloatVector';
 }
 
 export function primaryField(schema: CollectionSchema): FieldSchema {

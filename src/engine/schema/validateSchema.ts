@@ -1,6 +1,7 @@
 // Checks a collection schema once, at create time, so every later row check can trust it.
 
 import { invalid } from '../errors';
+import { checkValue } from './checkRows';
 import { type CollectionSchema, type FieldSchema, DYNAMIC_FIELD, isVectorType } from './types';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
@@ -70,11 +71,20 @@ function validateField(input: FieldSchema, where: string): FieldSchema {
   const f: FieldSchema = { ...input };
   switch (f.dataType) {
     case 'FloatVector':
-      if (!Number.isInteger(f.dim) || (f.dim as number) < 1 || (f.dim as number) > MAX_DIM) {
-        throw invalid(`${where}: FloatVector needs an integer dim between 1 and ${MAX_DIM}`);
+    case 'Float16Vector':
+    case 'BFloat16Vector':
+    case 'Int8Vector':
+    case 'BinaryVector': {
+      const max = f.dataType === 'BinaryVector' ? MAX_DIM * 8 : MAX_DIM;
+      if (!Number.isInteger(f.dim) || (f.dim as number) < 1 || (f.dim as number) > max) {
+        throw invalid(`${where}: ${f.dataType} needs an integer dim between 1 and ${max}`);
+      }
+      if (f.dataType === 'BinaryVector' && (f.dim as number) % 8 !== 0) {
+        throw invalid(`${where}: BinaryVector dim must be a multiple of 8 (it counts bits), got ${f.dim}`);
       }
       if (f.nullable) throw invalid(`${where}: vector fields cannot be nullable`);
       break;
+    }
     case 'SparseFloatVector':
       break;
     case 'VarChar':
@@ -100,10 +110,17 @@ function validateField(input: FieldSchema, where: string): FieldSchema {
     case 'Float':
     case 'Double':
     case 'JSON':
+    case 'Timestamptz':
+    case 'Geometry':
       break;
     default:
       throw invalid(`${where}: unknown data type ${JSON.stringify((f as { dataType: unknown }).dataType)}`);
   }
   if (f.isPrimary && f.defaultValue !== undefined) throw invalid(`${where}: a primary key cannot have a default value`);
+  // A default is stored in rows as given, so it must be a value of the field (and in normal form).
+  if (f.defaultValue !== undefined && f.defaultValue !== null) {
+    if (isVectorType(f.dataType)) throw invalid(`${where}: vector fields cannot have a default value`);
+    f.defaultValue = checkValue(f, f.defaultValue, `${where}, default value`) as FieldSchema['defaultValue'];
+  }
   return f;
 }

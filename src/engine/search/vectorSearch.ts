@@ -4,6 +4,7 @@
 
 import type { PrimaryKey, SearchHit, SearchTimeParams } from '../api';
 import { invalid } from '../errors';
+import { smallerIsBetter } from '../index/distance';
 import { type Bm25Stats, mergeBm25Stats } from '../index/bm25';
 import type { Segment } from '../segment';
 import type { ScoreKind } from './rankers';
@@ -31,7 +32,7 @@ export interface Merged {
 }
 
 export function largerIsBetter(metric: ScoreKind): boolean {
-  return metric !== 'L2';
+  return !smallerIsBetter(metric);
 }
 
 /** Returns the winners of one query, best first, with their segment and offset. */

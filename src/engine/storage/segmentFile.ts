@@ -9,14 +9,17 @@
 // Column encodings: Bool → u8 per row; Int8/16/32 → typed arrays; Int64, Double → float64
 // (INT64 values are safe integers, exact in a double); Float → float32 when every value is
 // exactly a float32, else float64 (so a value reads back as it was written); VarChar → u32
-// offsets[n+1] + UTF-8 bytes; JSON, Array, sparse vectors and '$meta' → the same, holding JSON.
-// A column with any null gets a null bitmap (bit set = null). FloatVector → raw float32.
+// offsets[n+1] + UTF-8 bytes, and so Geometry (its WKT); Timestamptz → float64 microseconds since
+// the epoch (UTC; exact, as |µs| < 2^53 for years 1..9999); JSON, Array, sparse vectors and '$meta'
+// → UTF-8 JSON. A column with any null gets a null bitmap (bit set = null). Dense vectors → raw
+// float32 (every dense type is kept as float32 rows, see schema/denseVector.ts).
 
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { endianness } from 'node:os';
 import { EngineError, ErrorCode } from '../errors';
 import { primaryField, type CollectionSchema, type DataType } from '../schema/types';
+import { formatTimestamptz, timestamptzMicros } from '../schema/timestamptz';
 import { crc32 } from './crc32';
 import { writeFileAtomic } from './atomicFile';
 import { corruptFile, newerFormat, storageError } from './storageError';
@@ -47,7 +50,7 @@ const MAGIC = Buffer.from('LOUPESEG', 'ascii');
 const TRAILER_MAGIC = Buffer.from('LSEG', 'ascii');
 const LITTLE_ENDIAN = endianness() === 'LE';
 
-type Encoding = 'bool' | 'i8' | 'i16' | 'i32' | 'f32' | 'f64' | 'utf8' | 'json';
+type Encoding = 'bool' | 'i8' | 'i16' | 'i32' | 'f32' | 'f64' | 'utf8' | 'json' | 'tsz';
 interface Block { offset: number; length: number }
 interface ColumnEntry { name: string; encoding: Encoding; data: Block; offsets?: Block; nulls?: Block }
 interface VectorEntry { name: string; dim: number; data: Block }
@@ -74,7 +77,8 @@ function encodingFor(type: DataType | undefined, values: unknown[]): Encoding {
     case 'Int32': return 'i32';
     case 'Int64': case 'Double': return 'f64';
     case 'Float': return values.every((v) => v == null || (typeof v === 'number' && Math.fround(v) === v)) ? 'f32' : 'f64';
-    case 'VarChar': return 'utf8';
+    case 'VarChar': case 'Geometry': return 'utf8';
+    case 'Timestamptz': return 'tsz';
     default: return 'json'; // JSON, Array, SparseFloatVector, '$meta', fields the schema does not name
   }
 }
@@ -114,6 +118,15 @@ function encodeColumn(name: string, encoding: Encoding, values: unknown[], where
       offsets[i + 1] = total;
     }
     return { entry: { name, encoding }, parts: { data: Buffer.concat(chunks, total), offsets: u32Bytes(offsets), nulls } };
+  }
+  if (encoding === 'tsz') {
+    const arr = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (isNull(i)) continue;
+      if (typeof values[i] !== 'string') throw bad(i, 'a Timestamptz string');
+      arr[i] = timestamptzMicros(values[i] as string);
+    }
+    return { entry: { name, encoding }, parts: { data: numbersToBytes(arr), offsets: undefined, nulls } };
   }
   const Typed = TYPED[encoding];
   const arr = new Typed(n);
@@ -281,6 +294,7 @@ function decodeColumn(c: ColumnEntry, n: number, block: (b: Block) => Buffer): u
     : c.encoding === 'i16' ? (i) => data.readInt16LE(i * 2)
     : c.encoding === 'i32' ? (i) => data.readInt32LE(i * 4)
     : c.encoding === 'f32' ? (i) => data.readFloatLE(i * 4)
+    : c.encoding === 'tsz' ? (i) => formatTimestamptz(data.readDoubleLE(i * 8))
     : (i) => data.readDoubleLE(i * 8);
   for (let i = 0; i < n; i++) out[i] = isNull(i) ? null : read(i);
   return out;
