@@ -331,7 +331,8 @@ function dropGroups(merged: Merged[], field: string, skip: number): Merged[] {
   if (skip === 0) return merged;
   const seen = new Set<string>();
   return merged.filter((m) => {
-    const key = JSON.stringify(m.seg.rows[m.offset][field] ?? null);
+    const v = m.seg.rows[m.offset][field] ?? null;
+    const key = typeof v === 'bigint' ? `${v}n` : JSON.stringify(v);
     seen.add(key);
     return seen.size > skip;
   });

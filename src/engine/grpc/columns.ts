@@ -5,6 +5,7 @@
 import type { CollectionSchema, DenseVectorType, FieldSchema, Row } from '../schema/types';
 import { DYNAMIC_FIELD, isDenseVectorType } from '../schema/types';
 import { formatTimestamptz } from '../schema/timestamptz';
+import { toInt64 } from '../schema/int64';
 import { denseFromBytes, denseToWire } from './vectorBytes';
 import { RestCode, RestError } from '../rest/wire';
 
@@ -93,7 +94,7 @@ function scalarValues(field: string, scalars: Record<string, unknown>): unknown[
     case 'long_data':
       return data.map((v, i) => int64Of(field, i, v));
     case 'timestamptz_data':
-      return data.map((v, i) => formatTimestamptz(int64Of(field, i, v)));
+      return data.map((v, i) => formatTimestamptz(safeInt64Of(field, i, v)));
     case 'geometry_data':
       throw bad(field, 'geometry as WKB (geometry_data) is not read by Loupe; send WKT in geometry_wkt_data');
     case 'json_data':
@@ -120,10 +121,16 @@ function scalarValues(field: string, scalars: Record<string, unknown>): unknown[
   }
 }
 
-/** int64 travels as a string (the SDK's `longs: String`); Loupe keeps it exact or refuses it. */
-function int64Of(field: string, row: number, v: unknown): number {
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isSafeInteger(n)) throw bad(field, `row ${row}: ${String(v)} is not an integer Loupe can hold exactly (|n| ≤ 2^53 − 1)`);
+/** int64 travels as a string (the SDK's `longs: String`); Loupe keeps it exact (schema/int64.ts). */
+function int64Of(field: string, row: number, v: unknown): number | bigint {
+  const n = toInt64(v);
+  if (typeof n === 'string') throw bad(field, `row ${row}: ${n}`);
+  return n;
+}
+
+function safeInt64Of(field: string, row: number, v: unknown): number {
+  const n = int64Of(field, row, v);
+  if (typeof n === 'bigint') throw bad(field, `row ${row}: ${n} is beyond 2^53, which a Timestamptz cannot be`);
   return n;
 }
 

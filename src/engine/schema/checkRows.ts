@@ -6,6 +6,7 @@ import type { PrimaryKey } from '../api';
 import { type CollectionSchema, type FieldSchema, type Row, DYNAMIC_FIELD, isDenseVectorType } from './types';
 import { writeDenseVector } from './denseVector';
 import { normalizeTimestamptz } from './timestamptz';
+import { toInt64 } from './int64';
 import { normalizeWkt } from './wkt';
 
 /** A checked batch: scalar part of each row (pk, scalar fields, `$meta`) and packed vectors. */
@@ -115,10 +116,17 @@ export function checkValue(f: FieldSchema, value: unknown, where: string): unkno
     case 'Bool':
       if (typeof value !== 'boolean') throw invalid(`${where}: expected Bool, got ${describe(value)}`);
       return value;
+    case 'Int64': {
+      const v = toInt64(value);
+      if (typeof v === 'string') throw invalid(`${where}: expected Int64 (an integer), got ${describe(value)}: ${v}`);
+      if (typeof v === 'bigint' && f.isPrimary) {
+        throw invalid(`${where}: primary key ${v} is beyond what Loupe holds exactly for a primary key (|n| ≤ 2^53 − 1)`);
+      }
+      return v;
+    }
     case 'Int8':
     case 'Int16':
-    case 'Int32':
-    case 'Int64': {
+    case 'Int32': {
       const [lo, hi] = INT_RANGE[f.dataType];
       if (typeof value !== 'number' || !Number.isInteger(value)) {
         throw invalid(`${where}: expected ${f.dataType} (an integer), got ${describe(value)}`);

@@ -11,6 +11,7 @@
 import { endianness } from 'node:os';
 import { EngineError, ErrorCode } from '../errors';
 import type { Row } from '../schema/types';
+import { parseRows, stringifyRows } from './int64Json';
 
 export type WalOp =
   /** rows = scalar part incl. pk and '$meta'; vectors[field] = rows.length × dim floats. */
@@ -38,7 +39,7 @@ export function encodeWalOp(op: WalOp): Buffer {
     json.copy(out, 8);
     return out;
   }
-  const json = Buffer.from(JSON.stringify(op.rows), 'utf8');
+  const json = Buffer.from(stringifyRows(op.rows), 'utf8');
   const fields = Object.entries(op.vectors).map(([name, data]) => {
     if (!(data instanceof Float32Array)) throw malformed(`vectors of field "${name}" must be a Float32Array`);
     if (op.rows.length > 0 ? data.length % op.rows.length !== 0 : data.length !== 0) {
@@ -139,7 +140,7 @@ class Reader {
   json(): unknown {
     const text = this.bytes(this.u32()).toString('utf8');
     try {
-      return JSON.parse(text);
+      return parseRows(text);
     } catch {
       throw malformed('its JSON part does not parse');
     }
