@@ -4,7 +4,8 @@
 import type { JsonValue, Row } from './schema/types';
 import type { MetricType, SearchParams } from './index/types';
 
-export type PrimaryKey = number | string;
+/** An Int64 key beyond 2^53 is a bigint (schema/int64.ts). */
+export type PrimaryKey = number | bigint | string;
 
 export interface InsertResult {
   insertCount: number;

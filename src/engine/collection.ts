@@ -29,6 +29,7 @@ import { resolveSearch } from './search/resolveSearch';
 import { orderGroups, searchSegments, type Merged } from './search/vectorSearch';
 import type { Segment } from './segment';
 import { type IndexEntry, SegmentSet } from './segmentSet';
+import type { ScalarIndexSchema } from './schema/scalarIndex';
 
 export type { IndexEntry };
 import type { WalOp } from './storage/walRecord';
@@ -95,6 +96,7 @@ export class Collection {
     this.schema.description = checked.description;
     this.schema.properties = checked.properties;
     this.schema.indexProperties = checked.indexProperties;
+    this.schema.scalarIndexes = checked.scalarIndexes;
     this.schema.partitions = checked.partitions;
     await this.segments.checkpointNow();
   }
@@ -252,15 +254,39 @@ export class Collection {
     await this.segments.createIndex(fieldName, spec, indexName);
   }
 
+  /** Declares a scalar index (schema/scalarIndex.ts); its name may not be a vector index's. */
+  async createScalarIndex(ix: ScalarIndexSchema): Promise<void> {
+    if (this.indexes.some((e) => e.indexName === ix.indexName)) throw invalid(`index "${ix.indexName}" already exists in collection "${this.name}"`);
+    const existing = this.schema.scalarIndexes?.find((e) => e.indexName === ix.indexName || e.fieldName === ix.fieldName);
+    if (existing) {
+      // Milvus answers a repeated identical create with success.
+      if (existing.indexName === ix.indexName && existing.fieldName === ix.fieldName && existing.indexType === ix.indexType) return;
+      throw invalid(`field "${ix.fieldName}" already has index "${existing.indexName}"; drop it first`);
+    }
+    await this.alterSchema((d) => void (d.scalarIndexes = [...(d.scalarIndexes ?? []), ix]));
+  }
+
   async dropIndex(name: string): Promise<void> {
+    const scalar = this.schema.scalarIndexes?.find((e) => e.indexName === name || e.fieldName === name);
+    if (scalar) {
+      await this.alterSchema((d) => void (d.scalarIndexes = (d.scalarIndexes ?? []).filter((e) => e.indexName !== scalar.indexName)));
+      return;
+    }
     await this.segments.dropIndex(name);
   }
 
-  listIndexes(): IndexEntry[] {
-    return this.indexes;
+  /** Vector indexes, then declared scalar ones. */
+  listIndexes(): DescribedIndex[] {
+    return [...this.indexes, ...(this.schema.scalarIndexes ?? []).map(scalarEntry)];
   }
 
-  describeIndex(name: string): IndexEntry & { indexedRows: number; totalRows: number; state: 'Finished' | 'InProgress' } {
+  describeIndex(name: string): DescribedIndex & { indexedRows: number; totalRows: number; state: 'Finished' | 'InProgress' } {
+    const scalar = this.schema.scalarIndexes?.find((e) => e.indexName === name || e.fieldName === name);
+    if (scalar && !this.indexes.some((e) => e.indexName === name)) {
+      // Nothing to build: a scalar index covers every row as soon as it is declared.
+      const rows = this.segments.liveCount;
+      return { ...scalarEntry(scalar), indexedRows: rows, totalRows: rows, state: 'Finished' };
+    }
     const entry = this.indexes.find((e) => e.indexName === name || e.fieldName === name);
     if (!entry) throw new EngineError(ErrorCode.IndexNotFound, `index "${name}" not found in collection "${this.name}"`);
     const { indexed, total } = this.segments.indexProgress(entry.fieldName);
@@ -336,4 +362,15 @@ function dropGroups(merged: Merged[], field: string, skip: number): Merged[] {
     seen.add(key);
     return seen.size > skip;
   });
+}
+
+/** An index as listed and described: a vector index, or a declared scalar one (no metric). */
+export interface DescribedIndex {
+  fieldName: string;
+  indexName: string;
+  spec: { indexType: string; metricType: string; params: object };
+}
+
+function scalarEntry(ix: ScalarIndexSchema): DescribedIndex {
+  return { fieldName: ix.fieldName, indexName: ix.indexName, spec: { indexType: ix.indexType, metricType: '', params: ix.params } };
 }

@@ -100,7 +100,7 @@ export class Checker {
   value(e: Expr): Value {
     switch (e.kind) {
       case 'number':
-        return { k: 'const', type: 'number', value: e.value, pos: e.pos };
+        return { k: 'const', type: 'number', value: e.big ?? e.value, pos: e.pos };
       case 'string':
         return { k: 'const', type: 'string', value: e.value, pos: e.pos };
       case 'bool':
@@ -155,7 +155,8 @@ export class Checker {
     if (v?.k !== 'const') {
       throw new ExprError(`expected a constant at position ${e.pos} but found ${v ? describe(v) : 'a list'}`, e.pos, 'a constant');
     }
-    return v.value;
+    // A bigint (an Int64 literal beyond 2^53) is no JSON value, but flows through as a scalar item.
+    return v.value as JsonValue;
   }
 
   private compare(op: string, leftIn: Value, rightIn: Value, pos: number): Cond {

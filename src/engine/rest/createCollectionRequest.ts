@@ -17,6 +17,7 @@ import type {
   JsonValue,
 } from '../schema/types';
 import { isVectorType } from '../schema/types';
+import type { ScalarIndexSchema } from '../schema/scalarIndex';
 import { RestCode, RestError, WireObject, missing, wrongType } from './wire';
 
 export type IndexRequest = { fieldName: string; indexName?: string } & IndexSpec;
@@ -83,7 +84,8 @@ function fullSchema(body: WireObject, schemaObj: WireObject, fieldObjs: WireObje
   const indexes: IndexRequest[] = [];
   for (const p of body.objects('indexParams', false)) {
     const ix = indexRequestOf(p, schema);
-    if (ix) indexes.push(ix);
+    if (ix && isScalarIndex(ix)) schema.scalarIndexes = [...(schema.scalarIndexes ?? []), ix];
+    else if (ix) indexes.push(ix);
   }
   return { schema, indexes };
 }
@@ -157,11 +159,16 @@ function functionOf(f: WireObject): FunctionSchema {
   return fn;
 }
 
+export function isScalarIndex(r: IndexRequest | ScalarIndexSchema): r is ScalarIndexSchema {
+  return !('metricType' in r);
+}
+
 /**
- * One `indexParams` entry → an engine index request; null for a BM25 field, whose inverted index
- * the engine always keeps (Milvus requires the request, so we accept and check it).
+ * One `indexParams` entry → an engine index request (a scalar index declaration for a scalar
+ * field); null for a BM25 field, whose inverted index the engine always keeps (Milvus requires
+ * the request, so we accept and check it).
  */
-export function indexRequestOf(p: WireObject, schema: CollectionSchema): IndexRequest | null {
+export function indexRequestOf(p: WireObject, schema: CollectionSchema): IndexRequest | ScalarIndexSchema | null {
   const fieldName = p.str('fieldName');
   const field = schema.fields.find((f) => f.name === fieldName);
   if (!field) {
@@ -170,6 +177,10 @@ export function indexRequestOf(p: WireObject, schema: CollectionSchema): IndexRe
   const params = p.optObj('params');
   const indexTypeRaw = (p.optStr('indexType') || params?.optStr('index_type') || 'AUTOINDEX').toUpperCase();
   const metricRaw = p.optStr('metricType') || params?.optStr('metric_type');
+  if (!isVectorType(field.dataType)) {
+    const { index_type: _t, metric_type: _m, ...rest } = (params?.value ?? {}) as Record<string, JsonValue>;
+    return { fieldName, indexName: p.optStr('indexName') || fieldName, indexType: indexTypeRaw, params: rest };
+  }
   if (field.dataType === 'SparseFloatVector') {
     if (!SPARSE_INDEX_TYPES.includes(indexTypeRaw)) {
       throw wrongType(p.at('indexType'), `one of ${SPARSE_INDEX_TYPES.join(', ')} for BM25 field "${fieldName}"`, indexTypeRaw);

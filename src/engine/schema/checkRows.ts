@@ -119,9 +119,6 @@ export function checkValue(f: FieldSchema, value: unknown, where: string): unkno
     case 'Int64': {
       const v = toInt64(value);
       if (typeof v === 'string') throw invalid(`${where}: expected Int64 (an integer), got ${describe(value)}: ${v}`);
-      if (typeof v === 'bigint' && f.isPrimary) {
-        throw invalid(`${where}: primary key ${v} is beyond what Loupe holds exactly for a primary key (|n| ≤ 2^53 − 1)`);
-      }
       return v;
     }
     case 'Int8':

@@ -28,6 +28,8 @@ export type DataType = ScalarType | VectorType;
 /** Element types allowed inside an Array field (as in Milvus). */
 export type ArrayElementType = Exclude<ScalarType, 'JSON' | 'Array' | 'Timestamptz' | 'Geometry'>;
 
+import type { ScalarIndexSchema } from './scalarIndex';
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** A row as the user gives it and as query returns it: field name → value. */
@@ -78,6 +80,8 @@ export interface CollectionSchema {
   functions?: FunctionSchema[];
   /** Milvus collection properties (`collection.ttl.seconds`, `mmap.enabled`, …), kept and described. */
   properties?: Record<string, string>;
+  /** Scalar indexes declared on scalar fields (see scalarIndex.ts: filters scan, so they change no result). */
+  scalarIndexes?: ScalarIndexSchema[];
   /** Index properties by index name (`mmap.enabled`, …). */
   indexProperties?: Record<string, Record<string, string>>;
   /** Partitions besides `_default`, in creation order (rows carry theirs in PARTITION_KEY). */

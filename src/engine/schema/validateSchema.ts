@@ -2,6 +2,7 @@
 
 import { invalid } from '../errors';
 import { checkValue } from './checkRows';
+import { checkScalarIndexes } from './scalarIndex';
 import { type CollectionSchema, type FieldSchema, DYNAMIC_FIELD, isVectorType } from './types';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
@@ -64,7 +65,9 @@ export function validateSchema(schema: CollectionSchema): CollectionSchema {
       throw invalid(`field "${f.name}": SparseFloatVector fields must be the output of a BM25 function`);
     }
   }
-  return { ...schema, fields, functions, enableDynamicField: !!schema.enableDynamicField };
+  const checked = { ...schema, fields, functions, enableDynamicField: !!schema.enableDynamicField };
+  checkScalarIndexes(checked);
+  return checked;
 }
 
 function validateField(input: FieldSchema, where: string): FieldSchema {

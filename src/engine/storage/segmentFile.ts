@@ -31,7 +31,7 @@ export interface SegmentData {
   id: number;
   rowCount: number;
   /** Primary key column. */
-  pks: Array<number | string>;
+  pks: Array<number | bigint | string>;
   /** Scalar fields incl. '$meta'; null (or undefined) marks a null. */
   columns: Record<string, unknown[]>;
   /** Per FloatVector field, rowCount × dim floats. */
@@ -207,7 +207,7 @@ export async function writeSegment(dir: string, data: SegmentData, schema: Colle
     return { ...entry, data, offsets: place(p.offsets), nulls: place(p.nulls) };
   };
 
-  const pk = column(pkField.name, pkField.dataType === 'VarChar' ? 'utf8' : 'f64', data.pks);
+  const pk = column(pkField.name, encodingFor(pkField.dataType, data.pks), data.pks);
   check(!pk.nulls, `primary key "${pkField.name}" has a null`);
   const columns = Object.entries(data.columns).map(([name, values]) => {
     check(values.length === data.rowCount, `column "${name}" has ${values.length} values for ${data.rowCount} rows`);
@@ -288,7 +288,7 @@ export function decodeSegment(file: string, buf: Buffer): SegmentData {
     vectors[v.name] = readFloats(block(v.data));
     dims[v.name] = v.dim;
   }
-  return { id: directory.id, rowCount: n, pks: readColumn(directory.pk) as Array<number | string>, columns, vectors, dims };
+  return { id: directory.id, rowCount: n, pks: readColumn(directory.pk) as Array<number | bigint | string>, columns, vectors, dims };
 }
 
 function decodeColumn(c: ColumnEntry, n: number, block: (b: Block) => Buffer): unknown[] {

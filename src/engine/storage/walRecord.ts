@@ -18,7 +18,7 @@ export type WalOp =
   | { type: 'insert'; rows: Row[]; vectors: Record<string, Float32Array> }
   /** Delete-then-insert by primary key, applied atomically. */
   | { type: 'upsert'; rows: Row[]; vectors: Record<string, Float32Array> }
-  | { type: 'delete'; pks: Array<number | string> };
+  | { type: 'delete'; pks: Array<number | bigint | string> };
 
 const TYPE_CODE = { insert: 1, upsert: 2, delete: 3 } as const;
 const LITTLE_ENDIAN = endianness() === 'LE';
@@ -32,7 +32,7 @@ const pad4 = (n: number): number => (n + 3) & ~3;
 /** Encodes one operation as a self-contained payload (the WAL adds length and checksum). */
 export function encodeWalOp(op: WalOp): Buffer {
   if (op.type === 'delete') {
-    const json = Buffer.from(JSON.stringify(op.pks), 'utf8');
+    const json = Buffer.from(stringifyRows(op.pks), 'utf8');
     const out = Buffer.allocUnsafe(8 + json.length);
     out.writeUInt32LE(TYPE_CODE.delete, 0);
     out.writeUInt32LE(json.length, 4);
