@@ -306,10 +306,13 @@ export class SegmentSet {
     if (!field) throw invalid(`createIndex: field "${fieldName}" does not exist`);
     if (field.dataType === 'SparseFloatVector') return; // BM25 fields always carry their inverted index
     if (!isDenseVectorType(field.dataType)) throw invalid(`createIndex: field "${fieldName}" is not a vector field`);
-    if (this.indexes.some((e) => e.fieldName === fieldName)) {
-      throw invalid(`createIndex: field "${fieldName}" already has an index; drop it first`);
-    }
     const normalized = normalizeSpec(spec);
+    const existing = this.indexes.find((e) => e.fieldName === fieldName);
+    if (existing) {
+      // Milvus answers the same create again with success; a different one is an error.
+      if (existing.indexName === indexName && JSON.stringify(existing.spec) === JSON.stringify(normalized)) return;
+      throw invalid(`createIndex: field "${fieldName}" already has index "${existing.indexName}" (${existing.spec.indexType}, ${existing.spec.metricType}); drop it first`);
+    }
     checkMetricFor(field, normalized.metricType, 'createIndex');
     createIndex(normalized, field.dim as number); // validates the parameters now, not at build time
     const entry = { fieldName, indexName, spec: normalized };

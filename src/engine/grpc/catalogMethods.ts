@@ -4,7 +4,6 @@
 import { userRoutes } from '../rest/accessRoutes';
 import { aliasRoutes } from '../rest/aliasRoutes';
 import { collectionSchemaRoutes } from '../rest/collectionSchemaRoutes';
-import { indexRoutes } from '../rest/indexRoutes';
 import { partitionRoutes } from '../rest/partitionRoutes';
 import type { Route } from '../rest/route';
 import { type DataHandler, SUCCESS, via } from './dataMethods';
@@ -24,7 +23,6 @@ const password = (v: unknown): string => Buffer.from(String(v ?? ''), 'base64').
 export const catalogMethods: Record<string, [string, DataHandler]> = {
   GetCollectionStatistics: ['collections/get_stats', async (req, db) => stats(db.collection(String(req.collection_name ?? '')).stats().rowCount)],
   RenameCollection: ['collections/rename', statusOnly(collectionSchemaRoutes.rename, (r) => ({ collectionName: r.oldName, newCollectionName: r.newName, newDbName: r.newDBName || undefined }))],
-  DropIndex: ['indexes/drop', statusOnly(indexRoutes.drop, (r) => ({ collectionName: r.collection_name, indexName: r.index_name || r.field_name }))],
 
   CreatePartition: ['partitions/create', statusOnly(partitionRoutes.create, (r) => ({ collectionName: r.collection_name, partitionName: r.partition_name }))],
   DropPartition: ['partitions/drop', statusOnly(partitionRoutes.drop, (r) => ({ collectionName: r.collection_name, partitionName: r.partition_name }))],
@@ -47,6 +45,13 @@ export const catalogMethods: Record<string, [string, DataHandler]> = {
   DescribeAlias: ['aliases/describe', async (req, _db, ctx) => {
     const d = ctx.catalog.describeAlias(ctx.dbName, String(req.alias ?? ''));
     return { status: SUCCESS, db_name: d.dbName, alias: d.aliasName, collection: d.collectionName };
+  }],
+
+  // A system_info answer in Milvus's shape (a JSON document in `response`) for one node.
+  GetMetrics: ['', async (req) => {
+    const asked = JSON.parse(String(req.request || '{}')) as { metric_type?: string };
+    const info = { metric_type: asked.metric_type ?? 'system_info', nodes_info: [{ identifier: 1, infos: { name: 'loupe', type: 'standalone', has_error: false } }] };
+    return { status: SUCCESS, response: JSON.stringify(info), component_name: 'loupe' };
   }],
 
   CreateCredential: ['users/create', statusOnly(userRoutes.create, (r) => ({ userName: r.username, password: password(r.password) }))],

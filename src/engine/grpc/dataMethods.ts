@@ -7,7 +7,6 @@ import type { Collection } from '../collection';
 import type { FieldSchema } from '../schema/types';
 import { collectionRoutes } from '../rest/collectionRoutes';
 import { entityRoutes } from '../rest/entityRoutes';
-import { indexRoutes } from '../rest/indexRoutes';
 import type { RestDatabase, Route, RouteContext } from '../rest/route';
 import { RestCode, RestError, WireObject } from '../rest/wire';
 import { columnsFromRows, outputColumns, rowsFromColumns, type WireFieldData } from './columns';
@@ -86,34 +85,6 @@ export const dataMethods: Record<string, [string, DataHandler]> = {
       created_utc_timestamp: String(c.createdAt),
       num_partitions: String(c.partitions.names().length),
       properties: Object.entries(c.schema.properties ?? {}).map(([key, value]) => ({ key, value })),
-    };
-  }],
-
-  CreateIndex: ['indexes/create', async (req, db, ctx) => {
-    const params = kv(req.extra_params);
-    const extra = params.params ? (JSON.parse(params.params) as Record<string, unknown>) : {};
-    await via(indexRoutes.create, db, ctx, {
-      collectionName: req.collection_name,
-      indexParams: [{ fieldName: req.field_name, indexName: req.index_name || req.field_name, metricType: params.metric_type, params: { index_type: params.index_type, ...extra } }],
-    });
-    return SUCCESS;
-  }],
-
-  DescribeIndex: ['indexes/describe', async (req, db) => {
-    const c = db.collection(String(req.collection_name ?? ''));
-    const name = String(req.index_name || req.field_name || '');
-    const entries = c.listIndexes().filter((e) => !name || e.indexName === name || e.fieldName === name);
-    if (entries.length === 0) c.describeIndex(name); // throws "index not found"
-    return {
-      status: SUCCESS,
-      index_descriptions: entries.map((e) => {
-        const d = c.describeIndex(e.indexName);
-        return {
-          index_name: d.indexName, field_name: d.fieldName, indexID: '0', state: d.state, indexed_rows: String(d.indexedRows), total_rows: String(d.totalRows),
-          pending_index_rows: String(d.totalRows - d.indexedRows),
-          params: [{ key: 'index_type', value: d.spec.indexType }, { key: 'metric_type', value: d.spec.metricType }, { key: 'params', value: JSON.stringify(d.spec.params) }],
-        };
-      }),
     };
   }],
 

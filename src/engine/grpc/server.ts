@@ -14,6 +14,7 @@ import { EngineError, ErrorCode } from '../errors';
 import { needOf } from '../rest/privileges';
 import { type RouteContext, aliasView } from '../rest/route';
 import { catalogMethods } from './catalogMethods';
+import { indexMethods } from './indexMethods';
 import { SUCCESS, dataMethods } from './dataMethods';
 import { RestError, WireObject } from '../rest/wire';
 
@@ -110,7 +111,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     }],
   };
 
-  for (const [method, [endpoint, fn]] of Object.entries({ ...dataMethods, ...catalogMethods })) {
+  for (const [method, [endpoint, fn]] of Object.entries({ ...dataMethods, ...indexMethods, ...catalogMethods })) {
     handlers[method] = [endpoint, (req, caller) => {
       const dbName = dbOf(req, caller);
       const ctx: RouteContext = { catalog, access: auth.access, user: caller.user, dbName, importRoot: undefined };

@@ -15,7 +15,7 @@ export const METRIC_TYPES: readonly MetricType[] = ['L2', 'IP', 'COSINE', 'HAMMI
 const BINARY_METRIC_INDEXES: readonly IndexType[] = ['FLAT', 'IVF_FLAT', 'HNSW'];
 
 /** Build parameters each index type understands (others are rejected, as Milvus does). */
-const KNOWN: Record<IndexType, Array<keyof BuildParams>> = {
+export const KNOWN: Record<IndexType, Array<keyof BuildParams>> = {
   FLAT: ['seed'],
   HNSW: ['M', 'efConstruction', 'seed'],
   IVF_FLAT: ['nlist', 'seed'],

@@ -17,6 +17,7 @@ import type {
   JsonValue,
 } from '../schema/types';
 import { isVectorType } from '../schema/types';
+import { KNOWN } from '../index/factory';
 import type { ScalarIndexSchema } from '../schema/scalarIndex';
 import { RestCode, RestError, WireObject, missing, wrongType } from './wire';
 
@@ -35,8 +36,15 @@ const DATA_TYPES: readonly DataType[] = [
 const UNSUPPORTED_TYPES = ['String', 'Text', 'ArrayOfVector', 'ArrayOfStruct', 'Struct', 'Mol', 'Date', 'Time', 'Decimal'];
 const METRICS: readonly MetricType[] = ['L2', 'IP', 'COSINE', 'HAMMING', 'JACCARD'];
 const INDEX_TYPES: readonly IndexType[] = ['FLAT', 'HNSW', 'IVF_FLAT', 'IVF_PQ'];
-/** Milvus's binary-vector index names, the same structures here over the unpacked bits. */
-const BINARY_INDEX_ALIASES: Record<string, IndexType> = { BIN_FLAT: 'FLAT', BIN_IVF_FLAT: 'IVF_FLAT' };
+/**
+ * Milvus index types Loupe builds as its nearest structure (as Milvus Lite builds FLAT for every
+ * type asked): binary FLAT / IVF over the unpacked bits; IVF variants with coarser codes as
+ * IVF_FLAT (exact distances within the probed lists, so recall is at least theirs); DISKANN, a
+ * graph on disk, as the in-memory graph HNSW. Describe reports the structure built.
+ */
+const INDEX_ALIASES: Record<string, IndexType> = {
+  BIN_FLAT: 'FLAT', BIN_IVF_FLAT: 'IVF_FLAT', IVF_SQ8: 'IVF_FLAT', IVF_SQ4: 'IVF_FLAT', IVF_RABITQ: 'IVF_FLAT', SCANN: 'IVF_FLAT', DISKANN: 'HNSW',
+};
 const SPARSE_INDEX_TYPES = ['SPARSE_INVERTED_INDEX', 'SPARSE_WAND', 'AUTOINDEX'];
 /** Milvus's VarChar ceiling, used when a quick-setup VarChar id gives no max_length. */
 const MAX_VARCHAR_LENGTH = 65535;
@@ -195,7 +203,8 @@ export function indexRequestOf(p: WireObject, schema: CollectionSchema): IndexRe
       : { fieldName, indexType: indexTypeOf(indexTypeRaw, p.at('indexType')), metricType, params: {} };
   const indexName = p.optStr('indexName');
   if (indexName) req.indexName = indexName;
-  if (params) Object.assign(req.params, buildParamsOf(params));
+  // Milvus ignores build parameters an index type does not use (nlist given to FLAT); so do we.
+  if (params) for (const [k, v] of Object.entries(buildParamsOf(params))) if (KNOWN[req.indexType].includes(k as keyof BuildParams)) req.params[k as keyof BuildParams] = v;
   return req;
 }
 
@@ -241,7 +250,7 @@ export function metricOf(raw: string, path: string): MetricType {
 }
 
 function indexTypeOf(raw: string, path: string): IndexType {
-  const hit = INDEX_TYPES.find((t) => t === raw) ?? BINARY_INDEX_ALIASES[raw];
-  if (!hit) throw wrongType(path, `one of AUTOINDEX, ${[...INDEX_TYPES, ...Object.keys(BINARY_INDEX_ALIASES)].join(', ')}`, raw);
+  const hit = INDEX_TYPES.find((t) => t === raw) ?? INDEX_ALIASES[raw];
+  if (!hit) throw wrongType(path, `one of AUTOINDEX, ${[...INDEX_TYPES, ...Object.keys(INDEX_ALIASES)].join(', ')}`, raw);
   return hit;
 }

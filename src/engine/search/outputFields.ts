@@ -44,7 +44,8 @@ export function resolveOutputFields(schema: CollectionSchema, requested: string[
       if (isDenseVectorType(f.dataType)) {
         if (!p.vectors.includes(name)) p.vectors.push(name);
       } else if (f.dataType === 'SparseFloatVector') {
-        throw invalid(`outputFields: "${name}" is a BM25 function output and cannot be returned`);
+        // Milvus's words, which clients match: the field holds BM25 weights computed from its input.
+        throw invalid(`not allowed to retrieve raw data of field ${name}`);
       } else if (!p.scalar.includes(name)) {
         p.scalar.push(name);
       }
