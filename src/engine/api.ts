@@ -52,7 +52,8 @@ export interface SearchTimeParams extends SearchParams {
 
 export interface SearchRequest {
   /** One or many query vectors; for a BM25 sparse field, raw query text. */
-  data: Array<Float32Array | number[] | string>;
+  /** Dense vectors, BM25 query text, or sparse vectors (index → weight) for a user sparse field. */
+  data: Array<Float32Array | number[] | string | Record<number, number>>;
   /** The vector field to search; may be omitted when the collection has exactly one. */
   annsField?: string;
   limit: number;

@@ -207,8 +207,11 @@ function column(f: FieldSchema, rows: Row[]): WireFieldData {
     return { type: f.dataType, field_name: f.name, vectors: { dim: f.dim ?? 0, [key]: data }, valid_data };
   }
   if (f.dataType === 'SparseFloatVector') {
-    const contents = values.filter((v) => v).map((v) => sparseToBytes(v as Record<number, number>));
-    return { type: f.dataType, field_name: f.name, vectors: { dim: 0, sparse_float_vector: { dim: 0, contents } }, valid_data };
+    const present = values.filter((v) => v) as Array<Record<number, number>>;
+    const contents = present.map((v) => sparseToBytes(v));
+    // The dim of a sparse column is one past its largest index, as Milvus reports it.
+    const dim = present.reduce((m, v) => Math.max(m, ...Object.keys(v).map((k) => Number(k) + 1)), 0);
+    return { type: f.dataType, field_name: f.name, vectors: { dim, sparse_float_vector: { dim, contents } }, valid_data };
   }
   const key = SCALAR_KEY[f.dataType];
   // Row-dense: a null is a zero value at its place, flagged in valid_data (what Milvus sends).
@@ -234,7 +237,7 @@ export function outputColumns(schema: CollectionSchema, asked: string[]): string
   for (const a of asked) {
     if (a !== '*') names.add(a);
     else {
-      for (const f of schema.fields) if (f.dataType !== 'SparseFloatVector') names.add(f.name);
+      for (const f of schema.fields) if (!f.isFunctionOutput) names.add(f.name);
       if (schema.enableDynamicField) names.add(DYNAMIC_FIELD);
     }
   }

@@ -9,7 +9,7 @@ import { collectionRoutes } from '../rest/collectionRoutes';
 import { entityRoutes } from '../rest/entityRoutes';
 import type { RestDatabase, Route, RouteContext } from '../rest/route';
 import { RestCode, RestError, WireObject } from '../rest/wire';
-import { columnsFromRows, outputColumns, rowsFromColumns, type WireFieldData } from './columns';
+import { columnsFromRows, outputColumns, rowsFromColumns, sparseFromBytes, type WireFieldData } from './columns';
 import { templateValuesOf } from './templateValues';
 import { queryFromBytes } from './vectorBytes';
 import { formatTimestamptz } from '../schema/timestamptz';
@@ -195,6 +195,7 @@ function searchBodyOf(req: Req): Req & { limit: number } {
   const data = group.placeholders.flatMap((ph) =>
     ph.values.map((b) => {
       if (ph.type === 'VarChar') return b.toString('utf8');
+      if (ph.type === 'SparseFloatVector') return sparseFromBytes(b);
       const q = queryFromBytes(ph.type, b);
       if (!q) throw new RestError(RestCode.IncorrectParameterFormat, `placeholder_group: ${ph.type} query vectors are not supported by Loupe (dense vectors, and text for a BM25 field, are)`);
       return q;

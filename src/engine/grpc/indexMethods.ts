@@ -32,9 +32,11 @@ export const indexMethods: Record<string, [string, DataHandler]> = {
   CreateIndex: ['indexes/create', async (req, db, ctx) => {
     const params = kv(req.extra_params);
     const extra = params.params ? (JSON.parse(params.params) as Record<string, unknown>) : {};
+    // No name given: the field's index if it has one (so a repeated create is the same create).
+    const existing = collectionOf(req, db).listIndexes().find((e) => e.fieldName === req.field_name)?.indexName;
     await via(indexRoutes.create, db, ctx, {
       collectionName: req.collection_name,
-      indexParams: [{ fieldName: req.field_name, indexName: req.index_name || req.field_name, metricType: params.metric_type, params: { index_type: params.index_type, ...extra } }],
+      indexParams: [{ fieldName: req.field_name, indexName: req.index_name || existing || req.field_name, metricType: params.metric_type, params: { index_type: params.index_type, ...extra } }],
     });
     return SUCCESS;
   }],

@@ -190,10 +190,12 @@ export function indexRequestOf(p: WireObject, schema: CollectionSchema): IndexRe
     return { fieldName, indexName: p.optStr('indexName') || fieldName, indexType: indexTypeRaw, params: rest };
   }
   if (field.dataType === 'SparseFloatVector') {
+    // BM25 outputs always carry their inverted index; user sparse vectors are scanned exactly (IP).
+    const kind = field.isFunctionOutput ? 'BM25' : 'IP';
     if (!SPARSE_INDEX_TYPES.includes(indexTypeRaw)) {
-      throw wrongType(p.at('indexType'), `one of ${SPARSE_INDEX_TYPES.join(', ')} for BM25 field "${fieldName}"`, indexTypeRaw);
+      throw wrongType(p.at('indexType'), `one of ${SPARSE_INDEX_TYPES.join(', ')} for sparse field "${fieldName}"`, indexTypeRaw);
     }
-    if (metricRaw && metricRaw.toUpperCase() !== 'BM25') throw wrongType(p.at('metricType'), `"BM25" for field "${fieldName}"`, metricRaw);
+    if (metricRaw && metricRaw.toUpperCase() !== kind) throw wrongType(p.at('metricType'), `"${kind}" for field "${fieldName}"`, metricRaw);
     return null;
   }
   const metricType = metricOf(metricRaw ?? (field.dataType === 'BinaryVector' ? 'HAMMING' : 'COSINE'), p.at('metricType'));

@@ -7,6 +7,7 @@ import { type CollectionSchema, type FieldSchema, type Row, DYNAMIC_FIELD, isDen
 import { writeDenseVector } from './denseVector';
 import { normalizeTimestamptz } from './timestamptz';
 import { toInt64 } from './int64';
+import { checkSparseVector } from './sparseVector';
 import { normalizeWkt } from './wkt';
 
 /** A checked batch: scalar part of each row (pk, scalar fields, `$meta`) and packed vectors. */
@@ -152,6 +153,8 @@ export function checkValue(f: FieldSchema, value: unknown, where: string): unkno
     }
     case 'JSON':
       return checkJson(value, where);
+    case 'SparseFloatVector':
+      return checkSparseVector(value, where);
     case 'Timestamptz': {
       if (typeof value !== 'string') throw invalid(`${where}: expected Timestamptz (ISO-8601 text), got ${describe(value)}`);
       const t = normalizeTimestamptz(value);

@@ -60,11 +60,6 @@ export function validateSchema(schema: CollectionSchema): CollectionSchema {
     output.isFunctionOutput = true;
     return { ...fn };
   });
-  for (const f of fields) {
-    if (f.dataType === 'SparseFloatVector' && !f.isFunctionOutput) {
-      throw invalid(`field "${f.name}": SparseFloatVector fields must be the output of a BM25 function`);
-    }
-  }
   const checked = { ...schema, fields, functions, enableDynamicField: !!schema.enableDynamicField };
   checkScalarIndexes(checked);
   return checked;

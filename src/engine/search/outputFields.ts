@@ -32,7 +32,7 @@ export function resolveOutputFields(schema: CollectionSchema, requested: string[
       for (const f of schema.fields) {
         if (isDenseVectorType(f.dataType)) {
           if (!p.vectors.includes(f.name)) p.vectors.push(f.name);
-        } else if (f.dataType !== 'SparseFloatVector' && !p.scalar.includes(f.name)) {
+        } else if (!f.isFunctionOutput && !p.scalar.includes(f.name)) {
           p.scalar.push(f.name);
         }
       }
@@ -43,7 +43,7 @@ export function resolveOutputFields(schema: CollectionSchema, requested: string[
     if (f) {
       if (isDenseVectorType(f.dataType)) {
         if (!p.vectors.includes(name)) p.vectors.push(name);
-      } else if (f.dataType === 'SparseFloatVector') {
+      } else if (f.isFunctionOutput) {
         // Milvus's words, which clients match: the field holds BM25 weights computed from its input.
         throw invalid(`not allowed to retrieve raw data of field ${name}`);
       } else if (!p.scalar.includes(name)) {

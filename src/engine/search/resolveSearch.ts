@@ -3,8 +3,9 @@
 
 import type { SearchRequest, SearchTimeParams } from '../api';
 import { invalid } from '../errors';
-import { type CollectionSchema, type DenseVectorType, type FieldSchema, isVectorType } from '../schema/types';
+import { type CollectionSchema, type DenseVectorType, type FieldSchema, type SparseVector, isVectorType } from '../schema/types';
 import { defaultMetricFor, writeDenseVector } from '../schema/denseVector';
+import { checkSparseVector } from '../schema/sparseVector';
 import type { ScoreKind } from './rankers';
 import type { VectorQuery } from './vectorSearch';
 
@@ -13,7 +14,7 @@ export const DEFAULT_METRIC = 'COSINE';
 const MAX_TOPK = 16384;
 
 export interface ResolvedSearch {
-  queries: Array<Float32Array | string>;
+  queries: Array<Float32Array | string | SparseVector>;
   base: Omit<VectorQuery, 'query'>;
 }
 
@@ -34,8 +35,9 @@ export function resolveSearch(
     if (!field) throw invalid(`annsField "${req.annsField}" is not a vector field of this collection`);
   }
   const sparse = field.dataType === 'SparseFloatVector';
+  const bm25 = sparse && !!field.isFunctionOutput;
   const indexMetric = indexes.find((i) => i.fieldName === field!.name)?.spec.metricType;
-  const metric = (sparse ? 'BM25' : indexMetric ?? defaultMetricFor(field.dataType as DenseVectorType)) as ScoreKind;
+  const metric = (bm25 ? 'BM25' : sparse ? 'IP' : indexMetric ?? defaultMetricFor(field.dataType as DenseVectorType)) as ScoreKind;
   if (req.metricType !== undefined && (req.metricType as string) !== metric) {
     throw invalid(`metric type mismatch: field "${field.name}" is indexed with ${metric}, the search asked for ${req.metricType}`);
   }
@@ -49,10 +51,11 @@ export function resolveSearch(
   if (!Array.isArray(req.data) || req.data.length === 0) throw invalid('data must hold at least one query vector');
   const dim = field.dim as number;
   const queries = req.data.map((q, i) => {
-    if (sparse) {
+    if (bm25) {
       if (typeof q !== 'string') throw invalid(`data[${i}]: field "${field!.name}" is a BM25 field; give query text`);
       return q;
     }
+    if (sparse) return checkSparseVector(q, `data[${i}]`);
     const v = new Float32Array(dim);
     writeDenseVector(field!, q, v, 0, `data[${i}]`);
     return v;

@@ -181,3 +181,24 @@ test('Timestamptz, WKT and half-precision conversions', () => {
   assert.equal(fromHalfBits(toHalfBits(2 ** -24)), 2 ** -24, 'the smallest subnormal half');
   assert.equal(fromBfloat16Bits(toBfloat16Bits(1 / 3)), 0.333984375);
 });
+
+test('user sparse vectors: inserted, searched by inner product, kept across flush + reopen; bad ones refused', async () => {
+  const dir = await tempDir();
+  let db = await Database.open(dir, quiet);
+  const sparseSchema: CollectionSchema = {
+    fields: [{ name: 'id', dataType: 'Int64', isPrimary: true }, { name: 'sv', dataType: 'SparseFloatVector' }],
+  };
+  const c = await db.createCollection('sparse', sparseSchema);
+  await c.insert([{ id: 1, sv: { 1: 0.5, 7: 2 } }, { id: 2, sv: { indices: [1, 3], values: [1, 1] } }, { id: 3, sv: { 9: 1 } }]);
+  await assert.rejects(c.insert([{ id: 4, sv: { '-1': 1 } }]), /row 0, field "sv": sparse index "-1" must be an integer/);
+  await assert.rejects(c.insert([{ id: 4, sv: { 2: 'x' } }]), /row 0, field "sv": the weight at index 2 is "x"/);
+  const search = async (): Promise<Array<[unknown, number]>> =>
+    (await db.collection('sparse').search({ data: [{ 1: 1, 7: 1 }], limit: 3 }))[0].map((h) => [h.id, h.distance]);
+  assert.deepEqual(await search(), [[1, 2.5], [2, 1], [3, 0]]);
+  await c.flush();
+  await db.close();
+  db = await Database.open(dir, quiet);
+  assert.deepEqual(await search(), [[1, 2.5], [2, 1], [3, 0]], 'after a reopen from segment files');
+  assert.deepEqual(await db.collection('sparse').get([2], ['sv']), [{ id: 2, sv: { 1: 1, 3: 1 } }]);
+  await db.close();
+});
