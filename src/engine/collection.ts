@@ -196,13 +196,10 @@ export class Collection {
         if (loc && (!filter || filter(loc[0].rows[loc[1]]))) hits.push(loc);
       }
     } else {
-      const end = limit === undefined ? Infinity : offset + limit;
-      outer: for (const seg of this.segments.all()) {
-        for (const off of matchingOffsets(seg, filter)) {
-          hits.push([seg, off]);
-          if (!counting && hits.length >= end) break outer;
-        }
-      }
+      for (const seg of this.segments.all()) for (const off of matchingOffsets(seg, filter)) hits.push([seg, off]);
+      // With a limit, Milvus pages through matches in primary-key order (its query iterator
+      // relies on it: `pk > last` then the next `limit`); so does Loupe.
+      if (!counting && limit !== undefined) hits.sort(([sa, oa], [sb, ob]) => comparePks(sa.pks[oa], sb.pks[ob]));
     }
     if (counting) return [{ 'count(*)': hits.length }];
     const page = hits.slice(offset, limit === undefined ? undefined : offset + limit);
@@ -373,4 +370,9 @@ export interface DescribedIndex {
 
 function scalarEntry(ix: ScalarIndexSchema): DescribedIndex {
   return { fieldName: ix.fieldName, indexName: ix.indexName, spec: { indexType: ix.indexType, metricType: '', params: ix.params } };
+}
+
+/** Primary-key order: numbers and bigints by value, strings by code unit (as Milvus orders VarChar keys). */
+function comparePks(a: unknown, b: unknown): number {
+  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 }

@@ -22,6 +22,8 @@ import { RestError, WireObject } from '../rest/wire';
 // (`require`: the SDK ships this as a CommonJS module without types.)
 const MILVUS_PROTO = (require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus') as { default: ProtoJson }).default;
 /** Methods that answer a bare common.Status (CreateDatabase, DropCollection, …), not a message holding one. */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 const STATUS_METHODS = new Set(
   Object.entries(MILVUS_PROTO.nested.milvus.nested.proto.nested.milvus.nested.MilvusService.methods)
     .filter(([, m]) => m.responseType === 'common.Status')
@@ -156,7 +158,9 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     };
   }
 
-  const server = new grpc.Server();
+  // Milvus's proxy takes messages up to 64 MB (grpc-js defaults to 4 MB): a 20,000-row insert
+  // of the SDK's test collection is about 7 MB.
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
   server.addService(service, implementation);
   const host = opts.host ?? '127.0.0.1';
   const bindHost = host.includes(':') ? `[${host}]` : host;
