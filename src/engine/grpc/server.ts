@@ -15,6 +15,7 @@ import { needOf } from '../rest/privileges';
 import { type RouteContext, aliasView } from '../rest/route';
 import { catalogMethods } from './catalogMethods';
 import { indexMethods } from './indexMethods';
+import { accessMethods } from './accessMethods';
 import { SUCCESS, dataMethods } from './dataMethods';
 import { RestError, WireObject } from '../rest/wire';
 
@@ -113,7 +114,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     }],
   };
 
-  for (const [method, [endpoint, fn]] of Object.entries({ ...dataMethods, ...indexMethods, ...catalogMethods })) {
+  for (const [method, [endpoint, fn]] of Object.entries({ ...dataMethods, ...indexMethods, ...catalogMethods, ...accessMethods })) {
     handlers[method] = [endpoint, (req, caller) => {
       const dbName = dbOf(req, caller);
       const ctx: RouteContext = { catalog, access: auth.access, user: caller.user, dbName, importRoot: undefined };
