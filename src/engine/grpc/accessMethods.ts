@@ -20,7 +20,9 @@ function grantsOf(ctx: RouteContext, entity: Req): Req[] {
   const role = nameOf(entity.role);
   const object = nameOf(entity.object);
   const objectName = String(entity.object_name ?? '');
-  const db = String(entity.db_name ?? '');
+  // No database: the caller's; '*': every database (the SDK's listGrants).
+  const asked = String(entity.db_name ?? '');
+  const db = asked === '*' ? '' : asked || ctx.dbName;
   return ctx.access.describeRole(role)
     .filter((g) => (!object || g.objectType === object) && (!objectName || g.objectName === objectName) && (!db || g.dbName === db))
     .map((g) => ({

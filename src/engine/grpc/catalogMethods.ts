@@ -1,11 +1,15 @@
 // The gRPC methods for partitions, aliases, statistics, renames and users, translated to the REST
 // routes like dataMethods.ts (one set of rules, one set of errors).
 
+import { invalid } from '../errors';
+import type { JsonValue } from '../schema/types';
+import { crc32 } from '../storage/crc32';
+import { createAnalyzer } from '../text/analyzer';
 import { userRoutes } from '../rest/accessRoutes';
 import { aliasRoutes } from '../rest/aliasRoutes';
 import { collectionSchemaRoutes } from '../rest/collectionSchemaRoutes';
 import { partitionRoutes } from '../rest/partitionRoutes';
-import type { Route } from '../rest/route';
+import type { RestDatabase, Route } from '../rest/route';
 import { type DataHandler, SUCCESS, via } from './dataMethods';
 
 type Req = Record<string, unknown>;
@@ -54,8 +58,41 @@ export const catalogMethods: Record<string, [string, DataHandler]> = {
     return { status: SUCCESS, response: JSON.stringify(info), component_name: 'loupe' };
   }],
 
+  RunAnalyzer: ['', async (req, db) => runAnalyzer(req, db)],
+
   CreateCredential: ['users/create', statusOnly(userRoutes.create, (r) => ({ userName: r.username, password: password(r.password) }))],
   UpdateCredential: ['users/update_password', statusOnly(userRoutes.update_password, (r) => ({ userName: r.username, password: password(r.oldPassword), newPassword: password(r.newPassword) }))],
   DeleteCredential: ['users/drop', statusOnly(userRoutes.drop, (r) => ({ userName: r.username }))],
   ListCredUsers: ['users/list', async (_req, _db, ctx) => ({ status: SUCCESS, usernames: ctx.access.listUsers() })],
 };
+
+/**
+ * RunAnalyzer: the tokens a field's analyzer (or the given analyzer_params) makes of each text,
+ * with offsets into the text and a hash (crc32 of the token's UTF-8; Milvus's own hash differs,
+ * and clients only compare hashes with each other).
+ */
+async function runAnalyzer(req: Req, db: RestDatabase): Promise<Req> {
+  let params: Record<string, JsonValue> | undefined;
+  if (req.collection_name && req.field_name) {
+    const field = db.collection(String(req.collection_name)).schema.fields.find((f) => f.name === req.field_name);
+    if (!field) throw invalid(`field "${String(req.field_name)}" does not exist in collection "${String(req.collection_name)}"`);
+    params = field.analyzerParams;
+  } else if (req.analyzer_params) {
+    params = JSON.parse(String(req.analyzer_params)) as Record<string, JsonValue>;
+  }
+  const analyzer = createAnalyzer(params);
+  const texts = ((req.placeholder as Uint8Array[] | undefined) ?? []).map((b) => Buffer.from(b).toString('utf8'));
+  const results = texts.map((text) => {
+    const lower = text.toLowerCase();
+    let cursor = 0;
+    const tokens = analyzer.analyze(text).map((token, position) => {
+      const at = lower.indexOf(token, cursor);
+      const start = at >= 0 ? at : cursor;
+      cursor = at >= 0 ? at + token.length : cursor;
+      const detail = req.with_detail ? { start_offset: String(start), end_offset: String(start + token.length), position: String(position), position_length: '1' } : {};
+      return { token, ...detail, ...(req.with_hash ? { hash: crc32(Buffer.from(token, 'utf8')) } : {}) };
+    });
+    return { tokens };
+  });
+  return { status: SUCCESS, results };
+}
