@@ -141,9 +141,16 @@ export const dataMethods: Record<string, [string, DataHandler]> = {
     const c = db.collection(String(req.collection_name ?? ''));
     const outputFields = (req.output_fields as string[] | undefined) ?? [];
     const body = { ...searchBodyOf(req), collectionName: req.collection_name, outputFields, partitionNames: req.partition_names };
+    const iterator = searchIteratorOf(req);
+    if (iterator) Object.assign(body, { offset: iterator.offset, limit: iterator.batch });
     const r = await entityRoutes.search(db, WireObject.of(body, ''), ctx);
     const hits = r.data as Req[];
-    return { status: SUCCESS, collection_name: c.name, results: searchResults(c, hits, (r.extra?.topks as number[]) ?? [hits.length], outputFields, body.limit) };
+    const results = searchResults(c, hits, (r.extra?.topks as number[]) ?? [hits.length], outputFields, body.limit);
+    if (iterator) {
+      const last = hits.length > 0 ? Number(hits[hits.length - 1].distance) : iterator.lastBound;
+      results.search_iterator_v2_results = { token: String(iterator.offset + hits.length), last_bound: last };
+    }
+    return { status: SUCCESS, collection_name: c.name, results, session_ts: String(Date.now()) };
   }],
 
   HybridSearch: ['entities/hybrid_search', async (req, db, ctx) => {
@@ -183,6 +190,22 @@ export const dataMethods: Record<string, [string, DataHandler]> = {
   // Flush finishes before it answers here, so every flush asked about is done.
   GetFlushState: ['collections/flush', async () => ({ status: SUCCESS, flushed: true })],
 };
+
+/**
+ * Milvus's search iterator (v2): the SDK asks for batches, passing back the token and last bound
+ * of the previous answer. Loupe's token is the number of hits already returned, so each batch is
+ * the next page of the same ranking (ties broken by position, so no hit repeats or is skipped).
+ */
+function searchIteratorOf(req: Req): { offset: number; batch: number; lastBound: number } | undefined {
+  const kvs = kv(req.search_params);
+  const nested = kvs.params ? (JSON.parse(kvs.params) as Record<string, unknown>) : {};
+  const get = (k: string): unknown => kvs[k] ?? nested[k];
+  if (String(get('search_iter_v2')) !== 'true') return undefined;
+  const offset = Number(get('search_iter_id') || 0);
+  const batch = Number(get('search_iter_batch_size') || kvs.topk || 10);
+  if (!Number.isInteger(offset) || offset < 0) throw new RestError(RestCode.IncorrectParameterFormat, `search_iter_id: not a token this server gave (${String(get('search_iter_id'))})`);
+  return { offset, batch, lastBound: Number(get('search_iter_last_bound') ?? 0) };
+}
 
 /** A SearchRequest message (or a hybrid sub-request) → the REST door's search body. */
 function searchBodyOf(req: Req): Req & { limit: number } {

@@ -112,3 +112,18 @@ test('RunAnalyzer, GetMetrics, primary-key order under a limit, and an insert la
     assert.deepEqual(page.data.map((r) => Number(r.id)), [101, 102, 103]);
   });
 });
+
+test('search iterator: batches are the next pages of one ranking, no hit repeated or skipped', async () => {
+  await withClient(async (client) => {
+    await client.createCollection({
+      collection_name: 'pts',
+      fields: [{ name: 'id', data_type: DataType.Int64, is_primary_key: true }, { name: 'v', data_type: DataType.FloatVector, dim: 2 }],
+    });
+    await client.createIndex({ collection_name: 'pts', field_name: 'v', index_type: 'FLAT', metric_type: 'L2' });
+    await client.insert({ collection_name: 'pts', data: Array.from({ length: 7 }, (_, i) => ({ id: i + 1, v: [i, 0] })) });
+    const iterator = await client.searchIterator({ collection_name: 'pts', data: [0, 0], batchSize: 2, limit: 7, output_fields: ['id'] });
+    const ids: number[] = [];
+    for await (const batch of iterator) ids.push(...(batch as Array<{ id: unknown }>).map((h) => Number(h.id)));
+    assert.deepEqual(ids, [1, 2, 3, 4, 5, 6, 7]);
+  });
+});
