@@ -10,7 +10,8 @@ import { aliasRoutes } from '../rest/aliasRoutes';
 import { collectionSchemaRoutes } from '../rest/collectionSchemaRoutes';
 import { partitionRoutes } from '../rest/partitionRoutes';
 import type { RestDatabase, Route } from '../rest/route';
-import { type DataHandler, SUCCESS, via } from './dataMethods';
+import { collectionRoutes } from '../rest/collectionRoutes';
+import { type DataHandler, SUCCESS, dataMethods, kv, restFieldOfBytes, via } from './dataMethods';
 
 type Req = Record<string, unknown>;
 
@@ -26,6 +27,26 @@ const password = (v: unknown): string => Buffer.from(String(v ?? ''), 'base64').
 
 export const catalogMethods: Record<string, [string, DataHandler]> = {
   GetCollectionStatistics: ['collections/get_stats', async (req, db) => stats(db.collection(String(req.collection_name ?? '')).stats().rowCount)],
+  AlterCollection: ['collections/alter_properties', async (req, db, ctx) => {
+    const keys = (req.delete_keys as string[] | undefined) ?? [];
+    const body = { collectionName: req.collection_name };
+    if (keys.length > 0) await via(collectionSchemaRoutes.drop_properties, db, ctx, { ...body, propertyKeys: keys });
+    else await via(collectionSchemaRoutes.alter_properties, db, ctx, { ...body, properties: kv(req.properties) });
+    return SUCCESS;
+  }],
+  AddCollectionField: ['collections/fields/add', statusOnly(collectionSchemaRoutes['fields/add'], (r) => ({ collectionName: r.collection_name, schema: restFieldOfBytes(r.schema as Uint8Array) }))],
+  BatchDescribeCollection: ['collections/describe', async (req, db, ctx) => {
+    const names = (req.collection_name as string[] | undefined) ?? [];
+    if (names.length === 0) throw invalid('collection_name: give at least one collection name');
+    const describe = dataMethods.DescribeCollection[1];
+    return { status: SUCCESS, responses: await Promise.all(names.map((n) => describe({ collection_name: n }, db, ctx))) };
+  }],
+  // Every flush finishes before it answers, so a FlushAll is done when it returns.
+  FlushAll: ['collections/flush', async (_req, db, ctx) => {
+    for (const name of db.listCollections()) await via(collectionRoutes.flush, db, ctx, { collectionName: name });
+    return { status: SUCCESS, flush_all_ts: String(Date.now()), flush_results: [] };
+  }],
+  GetFlushAllState: ['collections/flush', async () => ({ status: SUCCESS, flushed: true, flush_states: [] })],
   RenameCollection: ['collections/rename', statusOnly(collectionSchemaRoutes.rename, (r) => ({ collectionName: r.oldName, newCollectionName: r.newName, newDbName: r.newDBName || undefined }))],
 
   CreatePartition: ['partitions/create', statusOnly(partitionRoutes.create, (r) => ({ collectionName: r.collection_name, partitionName: r.partition_name }))],

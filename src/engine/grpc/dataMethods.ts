@@ -18,6 +18,7 @@ import { formatTimestamptz } from '../schema/timestamptz';
 const MILVUS_JSON = (require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus') as { default: protobuf.INamespace }).default;
 const milvusRoot = protobuf.Root.fromJSON(MILVUS_JSON);
 const CollectionSchemaType = milvusRoot.lookupType('milvus.proto.schema.CollectionSchema');
+const FieldSchemaType = milvusRoot.lookupType('milvus.proto.schema.FieldSchema');
 const PlaceholderGroupType = milvusRoot.lookupType('milvus.proto.common.PlaceholderGroup');
 const TO_OBJECT = { enums: String, longs: String, bytes: Buffer, defaults: true, arrays: true };
 
@@ -31,24 +32,14 @@ export async function via(route: Route, db: RestDatabase, ctx: RouteContext, bod
   return (await route(db, WireObject.of(body, ''), ctx)).data;
 }
 
-const kv = (pairs: unknown): Record<string, string> =>
+/** A repeated KeyValuePair → an object. */
+export const kv = (pairs: unknown): Record<string, string> =>
   Object.fromEntries((Array.isArray(pairs) ? pairs : []).map((p: { key?: unknown; value?: unknown }) => [String(p.key), String(p.value)]));
 
 export const dataMethods: Record<string, [string, DataHandler]> = {
   CreateCollection: ['collections/create', async (req, db, ctx) => {
     const schema = CollectionSchemaType.toObject(CollectionSchemaType.decode(req.schema as Uint8Array), TO_OBJECT) as Req;
-    const fields = (schema.fields as Req[]).map((f) => {
-      const params = kv(f.type_params);
-      const out: Req = { fieldName: f.name, dataType: f.data_type, isPrimary: !!f.is_primary_key, elementTypeParams: params };
-      if (f.description) out.description = f.description;
-      if (f.autoID) out.autoId = true;
-      if (f.nullable) out.nullable = true;
-      if (f.is_partition_key) out.isPartitionKey = true;
-      if (f.element_type && f.element_type !== 'None') out.elementDataType = f.element_type;
-      const dflt = defaultValueOf(f.default_value as Req | null | undefined);
-      if (dflt !== undefined) out.defaultValue = dflt;
-      return out;
-    });
+    const fields = (schema.fields as Req[]).map(restFieldOf);
     const functions = ((schema.functions as Req[] | undefined) ?? []).map((fn) => ({
       name: fn.name, type: fn.type, inputFieldNames: fn.input_field_names, outputFieldNames: fn.output_field_names, params: kv(fn.params),
     }));
@@ -279,6 +270,25 @@ function grpcField(f: FieldSchema, i: number): Req {
   };
   if (f.defaultValue !== undefined && f.defaultValue !== null) out.default_value = valueFieldOf(f);
   return out;
+}
+
+/** A FieldSchema message → the REST door's field object. */
+function restFieldOf(f: Req): Req {
+  const params = kv(f.type_params);
+  const out: Req = { fieldName: f.name, dataType: f.data_type, isPrimary: !!f.is_primary_key, elementTypeParams: params };
+  if (f.description) out.description = f.description;
+  if (f.autoID) out.autoId = true;
+  if (f.nullable) out.nullable = true;
+  if (f.is_partition_key) out.isPartitionKey = true;
+  if (f.element_type && f.element_type !== 'None') out.elementDataType = f.element_type;
+  const dflt = defaultValueOf(f.default_value as Req | null | undefined);
+  if (dflt !== undefined) out.defaultValue = dflt;
+  return out;
+}
+
+/** AddCollectionField's `schema` bytes (one FieldSchema) → the REST door's field object. */
+export function restFieldOfBytes(bytes: Uint8Array): Req {
+  return restFieldOf(FieldSchemaType.toObject(FieldSchemaType.decode(bytes), TO_OBJECT) as Req);
 }
 
 /** A ValueField (a field's default) → the value the REST door takes; Timestamptz comes as int64 µs. */

@@ -3,12 +3,9 @@
 
 import type { Collection } from '../collection';
 import { indexRoutes } from '../rest/indexRoutes';
-import { type DataHandler, SUCCESS, via } from './dataMethods';
+import { type DataHandler, SUCCESS, kv, via } from './dataMethods';
 
 type Req = Record<string, unknown>;
-
-const kv = (pairs: unknown): Record<string, string> =>
-  Object.fromEntries((Array.isArray(pairs) ? pairs : []).map((p: { key?: unknown; value?: unknown }) => [String(p.key), String(p.value)]));
 
 /** IndexDescription messages for the indexes named (by index or field name; all when empty). */
 function descriptions(c: Collection, name: string): Req[] {

@@ -127,3 +127,31 @@ test('search iterator: batches are the next pages of one ranking, no hit repeate
     assert.deepEqual(ids, [1, 2, 3, 4, 5, 6, 7]);
   });
 });
+
+test('collections: add a field, alter and drop properties, batch describe, flush all', async () => {
+  await withClient(async (client) => {
+    await client.createCollection({
+      collection_name: 'docs',
+      fields: [{ name: 'id', data_type: DataType.Int64, is_primary_key: true }, { name: 'v', data_type: DataType.FloatVector, dim: 2 }],
+    });
+    await client.insert({ collection_name: 'docs', data: [{ id: 1, v: [0, 1] }] });
+    const added = await client.addCollectionField({ collection_name: 'docs', field: { name: 'note', data_type: DataType.VarChar, max_length: 20, nullable: true } });
+    assert.equal(added.error_code, 'Success', added.reason);
+    const refused = await client.addCollectionField({ collection_name: 'docs', field: { name: 'must', data_type: DataType.Int32 } });
+    assert.match(refused.reason, /an added field must be nullable or have a defaultValue/);
+    await client.insert({ collection_name: 'docs', data: [{ id: 2, v: [1, 0], note: 'new' }] });
+    const rows = await client.query({ collection_name: 'docs', filter: 'id > 0', output_fields: ['note'] });
+    assert.deepEqual(rows.data.map((r) => [Number(r.id), r.note]), [[1, null], [2, 'new']]);
+
+    assert.equal((await client.alterCollectionProperties({ collection_name: 'docs', properties: { 'collection.ttl.seconds': 60 } })).error_code, 'Success');
+    const props = (await client.describeCollection({ collection_name: 'docs' })).properties;
+    assert.equal(props.find((p) => p.key === 'collection.ttl.seconds')?.value, '60');
+    assert.equal((await client.dropCollectionProperties({ collection_name: 'docs', properties: ['collection.ttl.seconds'] })).error_code, 'Success');
+    assert.equal((await client.describeCollection({ collection_name: 'docs' })).properties.length, 0);
+
+    const both = await client.batchDescribeCollections({ collection_names: ['docs'] } as unknown as Parameters<MilvusClient['batchDescribeCollections']>[0]);
+    assert.equal(both.status.error_code, 'Success', both.status.reason);
+    const flushed = await client.flushAll({});
+    assert.equal(flushed.status.error_code, 'Success', flushed.status.reason);
+  });
+});
