@@ -47,6 +47,13 @@ export const catalogMethods: Record<string, [string, DataHandler]> = {
     return { status: SUCCESS, flush_all_ts: String(Date.now()), flush_results: [] };
   }],
   GetFlushAllState: ['collections/flush', async () => ({ status: SUCCESS, flushed: true, flush_states: [] })],
+  // Every row deleted, then compacted away: the collection, its schema, indexes and load state stay.
+  TruncateCollection: ['entities/delete', async (req, db) => {
+    const c = db.collection(String(req.collection_name ?? ''));
+    await c.delete({ filter: 'true' });
+    await c.compact();
+    return { status: SUCCESS };
+  }],
   RenameCollection: ['collections/rename', statusOnly(collectionSchemaRoutes.rename, (r) => ({ collectionName: r.oldName, newCollectionName: r.newName, newDbName: r.newDBName || undefined }))],
 
   CreatePartition: ['partitions/create', statusOnly(partitionRoutes.create, (r) => ({ collectionName: r.collection_name, partitionName: r.partition_name }))],

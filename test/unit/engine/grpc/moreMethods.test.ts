@@ -155,3 +155,19 @@ test('collections: add a field, alter and drop properties, batch describe, flush
     assert.equal(flushed.status.error_code, 'Success', flushed.status.reason);
   });
 });
+
+test('TruncateCollection empties a collection and keeps it; an unknown one is an error', async () => {
+  await withClient(async (client) => {
+    await client.createCollection({
+      collection_name: 'docs',
+      fields: [{ name: 'id', data_type: DataType.Int64, is_primary_key: true }, { name: 'v', data_type: DataType.FloatVector, dim: 2 }],
+    });
+    await client.insert({ collection_name: 'docs', data: [{ id: 1, v: [0, 1] }, { id: 2, v: [1, 0] }] });
+    const res = await client.truncateCollection({ collection_name: 'docs' });
+    assert.equal(res.status.error_code, 'Success', res.status.reason);
+    assert.equal((await client.count({ collection_name: 'docs' })).data, 0);
+    assert.equal((await client.hasCollection({ collection_name: 'docs' })).value, true);
+    const missing = await client.truncateCollection({ collection_name: 'nope' });
+    assert.notEqual(missing.status.error_code, 'Success');
+  });
+});
