@@ -46,6 +46,7 @@ export const dataMethods: Record<string, [string, DataHandler]> = {
     await via(collectionRoutes.create, db, ctx, {
       collectionName: req.collection_name,
       schema: { autoId: !!schema.autoID, enableDynamicField: !!schema.enable_dynamic_field, fields, functions },
+      ...(Number(req.num_partitions) > 0 ? { numPartitions: Number(req.num_partitions) } : {}),
     });
     return SUCCESS;
   }],
@@ -74,7 +75,7 @@ export const dataMethods: Record<string, [string, DataHandler]> = {
       aliases: ctx.catalog.listAliases(ctx.dbName, c.name),
       created_timestamp: String(c.createdAt),
       created_utc_timestamp: String(c.createdAt),
-      num_partitions: String(c.partitions.names().length),
+      num_partitions: String(c.schema.numPartitions ?? c.partitions.names().length),
       properties: Object.entries(c.schema.properties ?? {}).map(([key, value]) => ({ key, value })),
     };
   }],
@@ -266,7 +267,7 @@ function grpcField(f: FieldSchema, i: number): Req {
   const out: Req = {
     fieldID: String(100 + i), name: f.name, is_primary_key: !!f.isPrimary, description: f.description ?? '', data_type: f.dataType,
     type_params: params, index_params: [], autoID: !!f.autoId, element_type: f.elementType ?? 'None', nullable: !!f.nullable,
-    is_function_output: !!f.isFunctionOutput, is_partition_key: false, is_dynamic: false,
+    is_function_output: !!f.isFunctionOutput, is_partition_key: !!f.isPartitionKey, is_dynamic: false,
   };
   if (f.defaultValue !== undefined && f.defaultValue !== null) out.default_value = valueFieldOf(f);
   return out;

@@ -86,6 +86,8 @@ function fullSchema(body: WireObject, schemaObj: WireObject, fieldObjs: WireObje
     // The SDK's type spells it `enabledDynamicField`; Milvus reads `enableDynamicField`.
     enableDynamicField: schemaObj.optBool('enableDynamicField') ?? schemaObj.optBool('enabledDynamicField') ?? false,
   };
+  const numPartitions = body.optObj('params')?.optNumeric('partitionsNum') ?? body.optInt('numPartitions');
+  if (numPartitions !== undefined) schema.numPartitions = numPartitions;
   if (functions.length) schema.functions = functions;
   const description = body.optStr('description');
   if (description) schema.description = description;
@@ -111,6 +113,7 @@ export function fieldOf(f: WireObject, functionOutputs: Set<string>, schemaAutoI
   }
   const nullable = f.optBool('nullable');
   if (nullable !== undefined) field.nullable = nullable;
+  if (f.optBool('isPartitionKey')) field.isPartitionKey = true;
   const defaultValue = f.get('defaultValue');
   if (defaultValue !== undefined && defaultValue !== null) field.defaultValue = defaultValue as JsonValue;
   const params = f.optObj('elementTypeParams');

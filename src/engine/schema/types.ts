@@ -59,6 +59,12 @@ export interface FieldSchema {
   enableAnalyzer?: boolean;
   /** VarChar: analyzer settings; only `{ type: 'standard' | 'code' }` is understood. */
   analyzerParams?: Record<string, JsonValue>;
+  /**
+   * Milvus's partition key: rows are grouped by this field's value, so partitions are not named
+   * by hand (creating one, or scoping a read to one, is refused). Filters on the key select the
+   * same rows, so Loupe keeps the rows together; numPartitions is described as Milvus does.
+   */
+  isPartitionKey?: boolean;
   /** Marks a field that is filled by a function (e.g. BM25 output); users do not supply it. */
   isFunctionOutput?: boolean;
 }
@@ -84,6 +90,8 @@ export interface CollectionSchema {
   scalarIndexes?: ScalarIndexSchema[];
   /** Index properties by index name (`mmap.enabled`, …). */
   indexProperties?: Record<string, Record<string, string>>;
+  /** With a partition key field: the number of partitions Milvus would hash keys into (default 16). */
+  numPartitions?: number;
   /** Partitions besides `_default`, in creation order (rows carry theirs in PARTITION_KEY). */
   partitions?: string[];
 }

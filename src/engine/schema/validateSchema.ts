@@ -10,6 +10,8 @@ const ELEMENT_TYPES = new Set(['Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Float
 const MAX_DIM = 32768;
 const MAX_VARCHAR = 65535;
 const MAX_CAPACITY = 4096;
+/** Milvus's default num_partitions for a partition-key collection. */
+const DEFAULT_KEY_PARTITIONS = 16;
 
 export function validateCollectionName(name: unknown): string {
   if (typeof name !== 'string' || !NAME.test(name)) {
@@ -45,6 +47,18 @@ export function validateSchema(schema: CollectionSchema): CollectionSchema {
   if (pk.autoId && pk.dataType !== 'Int64') throw invalid(`autoId needs an Int64 primary key ("${pk.name}" is ${pk.dataType})`);
   if (pk.nullable) throw invalid(`primary key field "${pk.name}" cannot be nullable`);
   if (!fields.some((f) => isVectorType(f.dataType))) throw invalid('schema must have at least one vector field');
+  const keys = fields.filter((f) => f.isPartitionKey);
+  if (keys.length > 1) throw invalid(`only one field can be the partition key, found ${keys.map((f) => f.name).join(', ')}`);
+  for (const k of keys) {
+    if (k.isPrimary) throw invalid(`field "${k.name}": the primary key cannot be the partition key`);
+    if (k.dataType !== 'Int64' && k.dataType !== 'VarChar') throw invalid(`field "${k.name}": the partition key must be Int64 or VarChar, not ${k.dataType}`);
+    if (k.nullable) throw invalid(`field "${k.name}": the partition key cannot be nullable`);
+  }
+  const numPartitions = schema.numPartitions ?? (keys.length ? DEFAULT_KEY_PARTITIONS : undefined);
+  if (numPartitions !== undefined && (!keys.length || !Number.isInteger(numPartitions) || numPartitions < 1 || numPartitions > 1024)) {
+    throw invalid(keys.length ? 'num_partitions must be an integer from 1 to 1024' : 'num_partitions needs a partition key field');
+  }
+  if (keys.length && (schema.partitions ?? []).length > 0) throw invalid('a collection with a partition key cannot have partitions created by hand');
 
   const functions = (schema.functions ?? []).map((fn, i) => {
     const where = `function ${i} (${JSON.stringify(fn?.name)})`;
@@ -60,7 +74,8 @@ export function validateSchema(schema: CollectionSchema): CollectionSchema {
     output.isFunctionOutput = true;
     return { ...fn };
   });
-  const checked = { ...schema, fields, functions, enableDynamicField: !!schema.enableDynamicField };
+  const checked: CollectionSchema = { ...schema, fields, functions, enableDynamicField: !!schema.enableDynamicField };
+  if (numPartitions !== undefined) checked.numPartitions = numPartitions;
   checkScalarIndexes(checked);
   return checked;
 }
