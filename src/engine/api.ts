@@ -5,7 +5,8 @@ import type { CompiledFilter } from './expr';
 import type { JsonValue, Row } from './schema/types';
 import type { MetricType, SearchParams } from './index/types';
 
-export type PrimaryKey = number | string;
+/** An Int64 key beyond 2^53 is a bigint (schema/int64.ts). */
+export type PrimaryKey = number | bigint | string;
 
 export interface InsertResult {
   insertCount: number;
@@ -54,7 +55,8 @@ export interface SearchTimeParams extends SearchParams {
 
 export interface SearchRequest {
   /** One or many query vectors; for a BM25 sparse field, raw query text. */
-  data: Array<Float32Array | number[] | string>;
+  /** Dense vectors, BM25 query text, or sparse vectors (index → weight) for a user sparse field. */
+  data: Array<Float32Array | number[] | string | Record<number, number>>;
   /** The vector field to search; may be omitted when the collection has exactly one. */
   annsField?: string;
   limit: number;

@@ -29,6 +29,7 @@ import { resolveSearch } from './search/resolveSearch';
 import { orderGroups, searchSegments, type Merged } from './search/vectorSearch';
 import type { Segment } from './segment';
 import { type IndexEntry, SegmentSet } from './segmentSet';
+import type { ScalarIndexSchema } from './schema/scalarIndex';
 
 export type { IndexEntry };
 import type { WalOp } from './storage/walRecord';
@@ -95,6 +96,7 @@ export class Collection {
     this.schema.description = checked.description;
     this.schema.properties = checked.properties;
     this.schema.indexProperties = checked.indexProperties;
+    this.schema.scalarIndexes = checked.scalarIndexes;
     this.schema.partitions = checked.partitions;
     await this.segments.checkpointNow();
   }
@@ -194,13 +196,10 @@ export class Collection {
         if (loc && (!filter || filter(loc[0].rows[loc[1]]))) hits.push(loc);
       }
     } else {
-      const end = limit === undefined ? Infinity : offset + limit;
-      outer: for (const seg of this.segments.all()) {
-        for (const off of matchingOffsets(seg, filter)) {
-          hits.push([seg, off]);
-          if (!counting && hits.length >= end) break outer;
-        }
-      }
+      for (const seg of this.segments.all()) for (const off of matchingOffsets(seg, filter)) hits.push([seg, off]);
+      // With a limit, Milvus pages through matches in primary-key order (its query iterator
+      // relies on it: `pk > last` then the next `limit`); so does Loupe.
+      if (!counting && limit !== undefined) hits.sort(([sa, oa], [sb, ob]) => comparePks(sa.pks[oa], sb.pks[ob]));
     }
     if (counting) return [{ 'count(*)': hits.length }];
     const page = hits.slice(offset, limit === undefined ? undefined : offset + limit);
@@ -253,15 +252,39 @@ export class Collection {
     await this.segments.createIndex(fieldName, spec, indexName);
   }
 
+  /** Declares a scalar index (schema/scalarIndex.ts); its name may not be a vector index's. */
+  async createScalarIndex(ix: ScalarIndexSchema): Promise<void> {
+    if (this.indexes.some((e) => e.indexName === ix.indexName)) throw invalid(`index "${ix.indexName}" already exists in collection "${this.name}"`);
+    const existing = this.schema.scalarIndexes?.find((e) => e.indexName === ix.indexName || e.fieldName === ix.fieldName);
+    if (existing) {
+      // Milvus answers a repeated identical create with success.
+      if (existing.indexName === ix.indexName && existing.fieldName === ix.fieldName && existing.indexType === ix.indexType) return;
+      throw invalid(`field "${ix.fieldName}" already has index "${existing.indexName}"; drop it first`);
+    }
+    await this.alterSchema((d) => void (d.scalarIndexes = [...(d.scalarIndexes ?? []), ix]));
+  }
+
   async dropIndex(name: string): Promise<void> {
+    const scalar = this.schema.scalarIndexes?.find((e) => e.indexName === name || e.fieldName === name);
+    if (scalar) {
+      await this.alterSchema((d) => void (d.scalarIndexes = (d.scalarIndexes ?? []).filter((e) => e.indexName !== scalar.indexName)));
+      return;
+    }
     await this.segments.dropIndex(name);
   }
 
-  listIndexes(): IndexEntry[] {
-    return this.indexes;
+  /** Vector indexes, then declared scalar ones. */
+  listIndexes(): DescribedIndex[] {
+    return [...this.indexes, ...(this.schema.scalarIndexes ?? []).map(scalarEntry)];
   }
 
-  describeIndex(name: string): IndexEntry & { indexedRows: number; totalRows: number; state: 'Finished' | 'InProgress' } {
+  describeIndex(name: string): DescribedIndex & { indexedRows: number; totalRows: number; state: 'Finished' | 'InProgress' } {
+    const scalar = this.schema.scalarIndexes?.find((e) => e.indexName === name || e.fieldName === name);
+    if (scalar && !this.indexes.some((e) => e.indexName === name)) {
+      // Nothing to build: a scalar index covers every row as soon as it is declared.
+      const rows = this.segments.liveCount;
+      return { ...scalarEntry(scalar), indexedRows: rows, totalRows: rows, state: 'Finished' };
+    }
     const entry = this.indexes.find((e) => e.indexName === name || e.fieldName === name);
     if (!entry) throw new EngineError(ErrorCode.IndexNotFound, `index "${name}" not found in collection "${this.name}"`);
     const { indexed, total } = this.segments.indexProgress(entry.fieldName);
@@ -341,8 +364,25 @@ function dropGroups(merged: Merged[], field: string, skip: number): Merged[] {
   if (skip === 0) return merged;
   const seen = new Set<string>();
   return merged.filter((m) => {
-    const key = JSON.stringify(m.seg.rows[m.offset][field] ?? null);
+    const v = m.seg.rows[m.offset][field] ?? null;
+    const key = typeof v === 'bigint' ? `${v}n` : JSON.stringify(v);
     seen.add(key);
     return seen.size > skip;
   });
+}
+
+/** An index as listed and described: a vector index, or a declared scalar one (no metric). */
+export interface DescribedIndex {
+  fieldName: string;
+  indexName: string;
+  spec: { indexType: string; metricType: string; params: object };
+}
+
+function scalarEntry(ix: ScalarIndexSchema): DescribedIndex {
+  return { fieldName: ix.fieldName, indexName: ix.indexName, spec: { indexType: ix.indexType, metricType: '', params: ix.params } };
+}
+
+/** Primary-key order: numbers and bigints by value, strings by code unit (as Milvus orders VarChar keys). */
+function comparePks(a: unknown, b: unknown): number {
+  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 // A database is a directory of collections (or, with no directory, memory only). It creates,
 // opens, lists and drops them, holds the single-writer lock, and flushes on a timer.
 
+import { checkMetricFor } from './schema/denseVector';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Collection, type CollectionLog } from './collection';
@@ -8,7 +9,7 @@ import { DurableCollection, type OpenReport } from './durableCollection';
 import { EngineError, ErrorCode } from './errors';
 import { validateSpec } from './index/factory';
 import type { IndexSpec } from './index/types';
-import type { CollectionSchema } from './schema/types';
+import { type CollectionSchema, isDenseVectorType } from './schema/types';
 import { validateCollectionName, validateSchema } from './schema/validateSchema';
 import { SegmentSet, type SegmentSetOptions, normalizeSpec } from './segmentSet';
 import { type StoreLock, acquireLock } from './storage/lock';
@@ -107,8 +108,9 @@ export class Database {
     for (const ix of opts.indexes ?? []) {
       const field = checked.fields.find((f) => f.name === ix.fieldName);
       if (!field) throw new EngineError(ErrorCode.InvalidParameter, `index on "${ix.fieldName}": no such field`);
-      if (field.dataType === 'FloatVector') {
+      if (isDenseVectorType(field.dataType)) {
         const { fieldName: _f, indexName: _n, ...spec } = ix;
+        checkMetricFor(field, spec.metricType, `index on "${ix.fieldName}"`);
         validateSpec(normalizeSpec(spec), field.dim as number);
       }
     }

@@ -11,7 +11,7 @@ import { Collection, type CollectionLog } from './collection';
 import { EngineError, ErrorCode } from './errors';
 import type { IndexSpec } from './index/types';
 import { loadIndex } from './index/factory';
-import { type CollectionSchema, type Row, PARTITION_KEY } from './schema/types';
+import { type CollectionSchema, type Row, PARTITION_KEY, isDenseVectorType } from './schema/types';
 import { Segment } from './segment';
 import { type SegmentSetOptions, SegmentSet } from './segmentSet';
 import { readDeltaLog, writeDeltaLog } from './storage/deltaLog';
@@ -211,7 +211,8 @@ async function loadSegment(segDir: string, entry: SegmentEntry, segments: Segmen
 
 function toSegmentData(seg: Segment, schema: CollectionSchema): SegmentData {
   const columns: Record<string, unknown[]> = {};
-  const names = schema.fields.filter((f) => f.dataType !== 'FloatVector' && f.dataType !== 'SparseFloatVector').map((f) => f.name);
+  // User sparse vectors live in the rows (a JSON column); BM25 outputs are rebuilt from their input.
+  const names = schema.fields.filter((f) => !isDenseVectorType(f.dataType) && !f.isFunctionOutput).map((f) => f.name);
   if (schema.enableDynamicField) names.push('$meta');
   // Rows of a partition other than _default carry its name (an untyped JSON column).
   if (seg.rows.some((r) => r[PARTITION_KEY] !== undefined)) names.push(PARTITION_KEY);
@@ -219,7 +220,7 @@ function toSegmentData(seg: Segment, schema: CollectionSchema): SegmentData {
   const vectors: Record<string, Float32Array> = {};
   const dims: Record<string, number> = {};
   for (const f of schema.fields) {
-    if (f.dataType !== 'FloatVector') continue;
+    if (!isDenseVectorType(f.dataType)) continue;
     vectors[f.name] = seg.vectorsOf(f.name);
     dims[f.name] = f.dim as number;
   }

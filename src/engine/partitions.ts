@@ -39,7 +39,17 @@ export class Partitions {
   }
 
   /** The schema's partition list with `name` added; throws if it is taken or invalid. */
+  /** Milvus refuses partition names on a partition-key collection: the key decides. */
+  private refuseNamedWithKey(names: string[] | undefined): void {
+    const key = this.schema.fields.find((f) => f.isPartitionKey);
+    if (key && names && names.length > 0) {
+      throw invalid(`collection "${this.collection}" has partition key "${key.name}": name no partitions, filter on the key instead`);
+    }
+  }
+
   withNew(name: unknown): string[] {
+    const key = this.schema.fields.find((f) => f.isPartitionKey);
+    if (key) throw invalid(`collection "${this.collection}" has partition key "${key.name}": partitions cannot be created by hand`);
     if (typeof name !== 'string' || !NAME.test(name)) {
       throw invalid(`partition name ${JSON.stringify(name)} is invalid: use letters, digits, underscores and dashes, starting with a letter or underscore`);
     }
@@ -77,6 +87,7 @@ export class Partitions {
    * of every loaded partition; undefined when that is every row.
    */
   readScope(names: string[] | undefined): ((row: Row) => boolean) | undefined {
+    this.refuseNamedWithKey(names);
     if (names === undefined || names.length === 0) {
       if (this.released.size === 0) return undefined;
       return (row) => !this.released.has(partitionOf(row));
@@ -90,6 +101,7 @@ export class Partitions {
 
   /** Rows of the named partitions (every row when none are named); for delete. */
   writeScope(names: string[] | undefined): ((row: Row) => boolean) | undefined {
+    this.refuseNamedWithKey(names);
     if (names === undefined || names.length === 0) return undefined;
     names.forEach((n, i) => this.check(n, `partitionNames[${i}]`));
     const set = new Set(names);

@@ -4,7 +4,7 @@
 
 import type { PrimaryKey } from './api';
 import type { CheckedRows } from './schema/checkRows';
-import type { CollectionSchema, FunctionSchema, Row } from './schema/types';
+import { type CollectionSchema, type FunctionSchema, type Row, isDenseVectorType } from './schema/types';
 import type { VectorIndex } from './index/types';
 import type { Bm25Index } from './index/bm25';
 
@@ -25,7 +25,7 @@ export class Segment {
     newBm25: (fn: FunctionSchema) => Bm25Index,
   ) {
     for (const f of schema.fields) {
-      if (f.dataType === 'FloatVector') {
+      if (isDenseVectorType(f.dataType)) {
         this.vectors.set(f.name, { dim: f.dim as number, data: new Float32Array(1024 * (f.dim as number)) });
       }
     }

@@ -2,6 +2,7 @@
 // it, a primary-key map over all of them, and the index specs per vector field. Mutations arrive
 // here as WAL operations (after they are logged), so replay after a crash takes the same path.
 
+import { checkMetricFor } from './schema/denseVector';
 import type { PrimaryKey } from './api';
 import { EngineError, ErrorCode, invalid } from './errors';
 import { Bm25Index } from './index/bm25';
@@ -9,7 +10,7 @@ import { createIndex } from './index/factory';
 import { DEFAULT_WORKER_BUILD_ROWS, buildInWorker, buildInline } from './index/indexBuilder';
 import type { IndexSpec, IndexType, VectorIndex } from './index/types';
 import type { CheckedRows } from './schema/checkRows';
-import type { CollectionSchema } from './schema/types';
+import { type CollectionSchema, isDenseVectorType } from './schema/types';
 import { Segment } from './segment';
 import { crashPoint } from './storage/crashPoint';
 import type { WalOp } from './storage/walRecord';
@@ -86,7 +87,7 @@ export class SegmentSet {
     private readonly options: SegmentSetOptions = {},
   ) {
     this.pkField = (schema.fields.find((f) => f.isPrimary) as { name: string }).name;
-    this.bytesPerRow = schema.fields.reduce((s, f) => s + (f.dataType === 'FloatVector' ? 4 * (f.dim as number) : 0), 64);
+    this.bytesPerRow = schema.fields.reduce((s, f) => s + (isDenseVectorType(f.dataType) ? 4 * (f.dim as number) : 0), 64);
     this.growing = this.newSegment();
   }
 
@@ -265,7 +266,7 @@ export class SegmentSet {
         const part = live.slice(from, from + COMPACT_CHUNK_ROWS);
         const vectors: Record<string, Float32Array> = {};
         for (const f of this.schema.fields) {
-          if (f.dataType !== 'FloatVector') continue;
+          if (!isDenseVectorType(f.dataType)) continue;
           const dim = f.dim as number;
           const src = seg.vectorsOf(f.name);
           const dst = new Float32Array(part.length * dim);
@@ -304,11 +305,15 @@ export class SegmentSet {
     const field = this.schema.fields.find((f) => f.name === fieldName);
     if (!field) throw invalid(`createIndex: field "${fieldName}" does not exist`);
     if (field.dataType === 'SparseFloatVector') return; // BM25 fields always carry their inverted index
-    if (field.dataType !== 'FloatVector') throw invalid(`createIndex: field "${fieldName}" is not a vector field`);
-    if (this.indexes.some((e) => e.fieldName === fieldName)) {
-      throw invalid(`createIndex: field "${fieldName}" already has an index; drop it first`);
-    }
+    if (!isDenseVectorType(field.dataType)) throw invalid(`createIndex: field "${fieldName}" is not a vector field`);
     const normalized = normalizeSpec(spec);
+    const existing = this.indexes.find((e) => e.fieldName === fieldName);
+    if (existing) {
+      // Milvus answers the same create again with success; a different one is an error.
+      if (existing.indexName === indexName && JSON.stringify(existing.spec) === JSON.stringify(normalized)) return;
+      throw invalid(`createIndex: field "${fieldName}" already has index "${existing.indexName}" (${existing.spec.indexType}, ${existing.spec.metricType}); drop it first`);
+    }
+    checkMetricFor(field, normalized.metricType, 'createIndex');
     createIndex(normalized, field.dim as number); // validates the parameters now, not at build time
     const entry = { fieldName, indexName, spec: normalized };
     this.indexes = [...this.indexes, entry];

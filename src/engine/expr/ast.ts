@@ -6,7 +6,7 @@ export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 export type ArithOp = '+' | '-' | '*' | '/' | '%' | '**';
 
 export type Expr =
-  | { kind: 'number'; pos: number; value: number; isInt: boolean }
+  | { kind: 'number'; pos: number; value: number; isInt: boolean; /** exact, beyond 2^53 */ big?: bigint }
   | { kind: 'string'; pos: number; value: string }
   | { kind: 'bool'; pos: number; value: boolean }
   /** `[a, b, c]` — the right side of `in`, or an argument of `array_contains_any` etc. */

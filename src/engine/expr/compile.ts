@@ -76,14 +76,23 @@ export function compileCond(c: Cond, wantTrue = true): Predicate {
   }
 }
 
+/** Arithmetic on an Int64 beyond 2^53 (a bigint) is done in doubles, as Milvus's expressions do. */
+const asNumber = (x: unknown): unknown => (typeof x === 'bigint' ? Number(x) : x);
+
+/** Int64 values beyond 2^53 are bigints (schema/int64.ts); they compare with numbers as numbers. */
+const isNum = (x: unknown): boolean => typeof x === 'number' || typeof x === 'bigint';
+const bothNum = (a: unknown, b: unknown): boolean => isNum(a) && isNum(b);
+const ordered = (a: unknown, b: unknown): boolean => bothNum(a, b) || (typeof a === 'string' && typeof b === 'string');
+
 const TESTS: Record<CompareOp, (a: unknown, b: unknown) => boolean> = {
-  '==': (a, b) => a === b,
-  '!=': (a, b) => a !== b,
+  // `==` between a bigint and a number compares their values (1n == 1), never their types.
+  '==': (a, b) => a === b || (bothNum(a, b) && a == b),
+  '!=': (a, b) => !(a === b || (bothNum(a, b) && a == b)),
   // Ordering needs two numbers or two strings; anything else is a mismatch (false).
-  '<': (a, b) => typeof a === typeof b && (typeof a === 'number' || typeof a === 'string') && (a as number) < (b as number),
-  '<=': (a, b) => typeof a === typeof b && (typeof a === 'number' || typeof a === 'string') && (a as number) <= (b as number),
-  '>': (a, b) => typeof a === typeof b && (typeof a === 'number' || typeof a === 'string') && (a as number) > (b as number),
-  '>=': (a, b) => typeof a === typeof b && (typeof a === 'number' || typeof a === 'string') && (a as number) >= (b as number),
+  '<': (a, b) => ordered(a, b) && (a as number) < (b as number),
+  '<=': (a, b) => ordered(a, b) && (a as number) <= (b as number),
+  '>': (a, b) => ordered(a, b) && (a as number) > (b as number),
+  '>=': (a, b) => ordered(a, b) && (a as number) >= (b as number),
 };
 
 function compileCompare(op: CompareOp, left: Value, right: Value, wantTrue: boolean): Predicate {
@@ -154,7 +163,7 @@ export function compileValue(v: Value): Getter {
     case 'negate': {
       const get = compileValue(v.operand);
       return (row) => {
-        const x = get(row);
+        const x = asNumber(get(row));
         return typeof x === 'number' ? -x : undefined;
       };
     }
@@ -164,8 +173,8 @@ export function compileValue(v: Value): Getter {
       const op = v.op;
       // A non-number (null, missing, a JSON string) makes the result unknown, as does NaN.
       return (row) => {
-        const a = getA(row);
-        const b = getB(row);
+        const a = asNumber(getA(row));
+        const b = asNumber(getB(row));
         if (typeof a !== 'number' || typeof b !== 'number') return undefined;
         const r = arithmetic(op, a, b);
         return Number.isNaN(r) ? undefined : r;

@@ -2,6 +2,7 @@
 // floats with exponents), quoted strings with C-style escapes, identifiers (and `$meta`),
 // case-insensitive keywords, and operators. Every token carries its character offset.
 
+import { INT64_MAX } from '../schema/int64';
 import { ExprError, quote } from './error';
 
 export type TokenKind = 'number' | 'string' | 'identifier' | 'keyword' | 'operator' | 'end';
@@ -19,6 +20,8 @@ export interface Token {
   length: number;
   /** number tokens: the value and whether it was written as an integer. */
   value?: number;
+  /** number tokens: the exact value of an integer beyond 2^53. */
+  big?: bigint;
   isInt?: boolean;
 }
 
@@ -105,13 +108,18 @@ function readNumber(text: string, start: number, tokens: Token[]): number {
     throw new ExprError(`malformed number ${quote(text.slice(start, j + 1))} at position ${start}`, start);
   }
   const source = text.slice(start, j);
+  let big: bigint | undefined;
   if (isInt && !Number.isSafeInteger(value)) {
-    throw new ExprError(`integer ${quote(source)} at position ${start} is out of range (|n| must be at most 2^53 - 1)`, start);
+    // An Int64 beyond 2^53 (an id from another system) is kept exactly, as a bigint.
+    big = BigInt(radix === 10 ? source : `0${source.slice(1)}`);
+    if (big > INT64_MAX) {
+      throw new ExprError(`integer ${quote(source)} at position ${start} is out of range (|n| must be at most 2^63 - 1)`, start);
+    }
   }
   if (!Number.isFinite(value)) {
     throw new ExprError(`number ${quote(source)} at position ${start} is out of range`, start);
   }
-  tokens.push({ kind: 'number', text: source, pos: start, length: j - start, value, isInt });
+  tokens.push({ kind: 'number', text: source, pos: start, length: j - start, value, isInt, ...(big !== undefined ? { big } : {}) });
   return j;
 }
 

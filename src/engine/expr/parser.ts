@@ -213,7 +213,9 @@ class Parser {
       const operand = this.parseUnary();
       this.leave();
       if (t.text === '+') return operand;
-      if (operand.kind === 'number') return this.node({ ...operand, pos: t.pos, value: -operand.value });
+      if (operand.kind === 'number') {
+        return this.node({ ...operand, pos: t.pos, value: -operand.value, ...(operand.big !== undefined ? { big: -operand.big } : {}) });
+      }
       return this.node({ kind: 'negate', pos: t.pos, operand }, operand);
     }
     return this.parsePower();
@@ -257,7 +259,7 @@ class Parser {
     switch (t.kind) {
       case 'number':
         this.next();
-        return this.node({ kind: 'number', pos: t.pos, value: t.value as number, isInt: t.isInt === true });
+        return this.node({ kind: 'number', pos: t.pos, value: t.value as number, isInt: t.isInt === true, ...(t.big !== undefined ? { big: t.big } : {}) });
       case 'string':
         this.next();
         return this.node({ kind: 'string', pos: t.pos, value: t.text });

@@ -8,7 +8,8 @@ import type { JsonValue } from '../schema/types';
 /** Static types; `json` is decided per row (JSON fields, dynamic keys), `array` is a whole Array field. */
 export type ValueType = 'number' | 'string' | 'bool' | 'json' | 'array';
 
-export type Scalar = number | string | boolean;
+/** A bigint is an Int64 literal beyond 2^53 (schema/int64.ts). */
+export type Scalar = number | bigint | string | boolean;
 
 export type Value =
   | { k: 'const'; type: 'number' | 'string' | 'bool'; value: Scalar; pos: number }
@@ -55,7 +56,7 @@ export function valueType(v: Value): ValueType {
 }
 
 export function scalarType(v: JsonValue): 'number' | 'string' | 'bool' | undefined {
-  if (typeof v === 'number') return 'number';
+  if (typeof v === 'number' || typeof (v as unknown) === 'bigint') return 'number';
   if (typeof v === 'string') return 'string';
   if (typeof v === 'boolean') return 'bool';
   return undefined;

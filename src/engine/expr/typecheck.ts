@@ -9,6 +9,7 @@ import { callToCond, callToValue } from './functions';
 import type { Cond, Scalar, Value, ValueType } from './plan';
 import { arithmetic, describe, describeType, scalarType, valueType } from './plan';
 import { fillTemplate } from './templates';
+import { normalizeTimestamptz } from '../schema/timestamptz';
 import { DYNAMIC_FIELD, isVectorType, type CollectionSchema, type FieldSchema, type JsonValue } from '../schema/types';
 
 export interface CheckedFilter {
@@ -26,6 +27,8 @@ export function checkFilter(expr: Expr, schema: CollectionSchema, params: Record
 const SCALAR_TYPE: Record<string, ValueType> = {
   Bool: 'bool', Int8: 'number', Int16: 'number', Int32: 'number', Int64: 'number', Float: 'number',
   Double: 'number', VarChar: 'string', JSON: 'json', Array: 'array',
+  // Stored in a fixed-width UTC normal form, so string order is time order (schema/timestamptz.ts).
+  Timestamptz: 'string', Geometry: 'string',
 };
 
 export class Checker {
@@ -97,7 +100,7 @@ export class Checker {
   value(e: Expr): Value {
     switch (e.kind) {
       case 'number':
-        return { k: 'const', type: 'number', value: e.value, pos: e.pos };
+        return { k: 'const', type: 'number', value: e.big ?? e.value, pos: e.pos };
       case 'string':
         return { k: 'const', type: 'string', value: e.value, pos: e.pos };
       case 'bool':
@@ -152,10 +155,18 @@ export class Checker {
     if (v?.k !== 'const') {
       throw new ExprError(`expected a constant at position ${e.pos} but found ${v ? describe(v) : 'a list'}`, e.pos, 'a constant');
     }
-    return v.value;
+    // A bigint (an Int64 literal beyond 2^53) is no JSON value, but flows through as a scalar item.
+    return v.value as JsonValue;
   }
 
-  private compare(op: string, left: Value, right: Value, pos: number): Cond {
+  private compare(op: string, leftIn: Value, rightIn: Value, pos: number): Cond {
+    for (const v of [leftIn, rightIn]) {
+      if (v.k === 'read' && v.declared === 'Geometry') {
+        throw new ExprError(`Geometry field ${quote(v.label)} at position ${pos} cannot be compared; use ST_EQUALS, ST_INTERSECTS, ST_WITHIN or ST_CONTAINS`, pos);
+      }
+    }
+    const left = timeConstant(leftIn, rightIn);
+    const right = timeConstant(rightIn, leftIn);
     const lt = valueType(left);
     const rt = valueType(right);
     for (const v of [left, right]) {
@@ -183,7 +194,8 @@ export class Checker {
       if (type !== 'json' && it !== type) {
         throw new ExprError(`cannot compare ${describe(value)} with ${describeType(it)} at position ${item.pos} in the list after 'in'`, item.pos);
       }
-      items.push(item.value as Scalar);
+      const c = timeConstant({ k: 'const', type: it, value: item.value as Scalar, pos: item.pos }, value);
+      items.push((c as { value: Scalar }).value);
     }
     return { k: 'in', value, items, negated };
   }
@@ -253,6 +265,17 @@ export class Checker {
     }
     throw new ExprError(`${describe(target)} cannot be indexed at position ${e.pos}; only JSON and Array fields can`, e.pos);
   }
+}
+
+/**
+ * A string constant compared with a Timestamptz field, in the field's normal form (so
+ * '2025-01-02T08:00:00+08:00' equals a stored '2025-01-02T00:00:00.000000Z'); other values as they are.
+ */
+function timeConstant(v: Value, other: Value): Value {
+  if (v.k !== 'const' || typeof v.value !== 'string' || other.k !== 'read' || other.declared !== 'Timestamptz') return v;
+  const t = normalizeTimestamptz(v.value);
+  if ('error' in t) throw new ExprError(`Timestamptz field ${quote(other.label)} is compared with ${t.error}, at position ${v.pos}`, v.pos);
+  return { ...v, value: t.value };
 }
 
 function exampleFor(v: Value): string {

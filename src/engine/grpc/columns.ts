@@ -2,8 +2,11 @@
 // flattened, JSON as bytes, nulls in `valid_data`); Loupe's engine and REST routes take rows.
 // These two functions turn one into the other, naming the field and row of anything malformed.
 
-import type { CollectionSchema, FieldSchema, Row } from '../schema/types';
-import { DYNAMIC_FIELD } from '../schema/types';
+import type { CollectionSchema, DenseVectorType, FieldSchema, Row } from '../schema/types';
+import { DYNAMIC_FIELD, isDenseVectorType } from '../schema/types';
+import { formatTimestamptz } from '../schema/timestamptz';
+import { toInt64 } from '../schema/int64';
+import { denseFromBytes, denseToWire } from './vectorBytes';
 import { RestCode, RestError } from '../rest/wire';
 
 /** A FieldData message as grpc-js hands it over or takes it (snake_case, int64 as string). */
@@ -13,7 +16,12 @@ export interface WireFieldData {
   is_dynamic?: boolean;
   valid_data?: boolean[];
   scalars?: Record<string, unknown> | null;
-  vectors?: { dim?: string | number; float_vector?: { data: number[] } | null; sparse_float_vector?: { dim?: string | number; contents: Uint8Array[] } | null; [k: string]: unknown } | null;
+  vectors?: {
+    dim?: string | number;
+    float_vector?: { data: number[] } | null;
+    sparse_float_vector?: { dim?: string | number; contents: Uint8Array[] } | null;
+    [k: string]: unknown;
+  } | null;
 }
 
 const SCALAR_KEY: Record<string, string> = {
@@ -27,7 +35,13 @@ const SCALAR_KEY: Record<string, string> = {
   VarChar: 'string_data',
   JSON: 'json_data',
   Array: 'array_data',
+  // The SDK sends Timestamptz as ISO text in string_data (Milvus answers the same way); a client
+  // may also send timestamptz_data (int64 microseconds, UTC), read below.
+  Timestamptz: 'string_data',
+  Geometry: 'geometry_wkt_data',
 };
+/** Input-only keys, besides SCALAR_KEY's. */
+const EXTRA_INPUT_KEYS = ['timestamptz_data', 'geometry_data'];
 
 function bad(field: string, what: string): RestError {
   return new RestError(RestCode.InvalidInsertData, `fail to deal the insert data: field "${field}": ${what}`);
@@ -73,12 +87,16 @@ function columnValues(col: WireFieldData, numRows: number): unknown[] {
 }
 
 function scalarValues(field: string, scalars: Record<string, unknown>): unknown[] {
-  const key = Object.keys(SCALAR_KEY).map((t) => SCALAR_KEY[t]).find((k) => scalars[k]);
-  if (!key) throw bad(field, 'no scalar data of a type Loupe stores (bool, int, long, float, double, string, json, array)');
+  const key = [...Object.values(SCALAR_KEY), ...EXTRA_INPUT_KEYS].find((k) => scalars[k]);
+  if (!key) throw bad(field, 'no scalar data of a type Loupe stores (bool, int, long, float, double, string, json, array, timestamptz, geometry_wkt)');
   const data = (scalars[key] as { data?: unknown[] }).data ?? [];
   switch (key) {
     case 'long_data':
       return data.map((v, i) => int64Of(field, i, v));
+    case 'timestamptz_data':
+      return data.map((v, i) => formatTimestamptz(safeInt64Of(field, i, v)));
+    case 'geometry_data':
+      throw bad(field, 'geometry as WKB (geometry_data) is not read by Loupe; send WKT in geometry_wkt_data');
     case 'json_data':
       return data.map((b, i) => {
         const text = Buffer.from(b as Uint8Array).toString('utf8');
@@ -103,10 +121,16 @@ function scalarValues(field: string, scalars: Record<string, unknown>): unknown[
   }
 }
 
-/** int64 travels as a string (the SDK's `longs: String`); Loupe keeps it exact or refuses it. */
-function int64Of(field: string, row: number, v: unknown): number {
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isSafeInteger(n)) throw bad(field, `row ${row}: ${String(v)} is not an integer Loupe can hold exactly (|n| ≤ 2^53 − 1)`);
+/** int64 travels as a string (the SDK's `longs: String`); Loupe keeps it exact (schema/int64.ts). */
+function int64Of(field: string, row: number, v: unknown): number | bigint {
+  const n = toInt64(v);
+  if (typeof n === 'string') throw bad(field, `row ${row}: ${n}`);
+  return n;
+}
+
+function safeInt64Of(field: string, row: number, v: unknown): number {
+  const n = int64Of(field, row, v);
+  if (typeof n === 'bigint') throw bad(field, `row ${row}: ${n} is beyond 2^53, which a Timestamptz cannot be`);
   return n;
 }
 
@@ -122,7 +146,13 @@ function vectorValues(col: WireFieldData): unknown[] {
   }
   if (v.sparse_float_vector) return v.sparse_float_vector.contents.map((b) => sparseFromBytes(b));
   const kind = Object.keys(v).find((k) => k !== 'dim' && k !== 'data' && v[k]);
-  throw bad(col.field_name, `${kind ?? 'this vector type'} is not stored by Loupe (FloatVector and SparseFloatVector are)`);
+  const bytes = kind ? v[kind] : undefined;
+  if (kind && bytes instanceof Uint8Array) {
+    const rows = denseFromBytes(kind, bytes, Number(v.dim));
+    if (typeof rows === 'string') throw bad(col.field_name, rows);
+    return rows;
+  }
+  throw bad(col.field_name, `${kind ?? 'this vector type'} is not stored by Loupe`);
 }
 
 /** Milvus's sparse row bytes: (uint32 index, float32 value) pairs, little-endian. */
@@ -171,18 +201,21 @@ function column(f: FieldSchema, rows: Row[]): WireFieldData {
   const values = rows.map((r) => r[f.name]);
   const hasNull = values.some((v) => v === null || v === undefined);
   const valid_data = f.nullable || hasNull ? values.map((v) => v !== null && v !== undefined) : [];
-  if (f.dataType === 'FloatVector') {
-    const data: number[] = [];
-    for (const v of values) if (v) data.push(...Array.from(v as ArrayLike<number>));
-    return { type: f.dataType, field_name: f.name, vectors: { dim: f.dim ?? 0, float_vector: { data } }, valid_data };
+  if (isDenseVectorType(f.dataType)) {
+    const present = values.filter((v) => v) as Array<ArrayLike<number>>;
+    const [key, data] = denseToWire(f.dataType as DenseVectorType, present);
+    return { type: f.dataType, field_name: f.name, vectors: { dim: f.dim ?? 0, [key]: data }, valid_data };
   }
   if (f.dataType === 'SparseFloatVector') {
-    const contents = values.filter((v) => v).map((v) => sparseToBytes(v as Record<number, number>));
-    return { type: f.dataType, field_name: f.name, vectors: { dim: 0, sparse_float_vector: { dim: 0, contents } }, valid_data };
+    const present = values.filter((v) => v) as Array<Record<number, number>>;
+    const contents = present.map((v) => sparseToBytes(v));
+    // The dim of a sparse column is one past its largest index, as Milvus reports it.
+    const dim = present.reduce((m, v) => Math.max(m, ...Object.keys(v).map((k) => Number(k) + 1)), 0);
+    return { type: f.dataType, field_name: f.name, vectors: { dim, sparse_float_vector: { dim, contents } }, valid_data };
   }
   const key = SCALAR_KEY[f.dataType];
   // Row-dense: a null is a zero value at its place, flagged in valid_data (what Milvus sends).
-  const zero = f.dataType === 'Bool' ? false : f.dataType === 'VarChar' ? '' : 0;
+  const zero = f.dataType === 'Bool' ? false : ['VarChar', 'Timestamptz', 'Geometry'].includes(f.dataType) ? '' : 0;
   let data: unknown[];
   if (f.dataType === 'JSON') data = values.map((v) => Buffer.from(v === null || v === undefined ? '' : JSON.stringify(v)));
   else if (f.dataType === 'Array') {
@@ -204,7 +237,7 @@ export function outputColumns(schema: CollectionSchema, asked: string[]): string
   for (const a of asked) {
     if (a !== '*') names.add(a);
     else {
-      for (const f of schema.fields) if (f.dataType !== 'SparseFloatVector') names.add(f.name);
+      for (const f of schema.fields) if (!f.isFunctionOutput) names.add(f.name);
       if (schema.enableDynamicField) names.add(DYNAMIC_FIELD);
     }
   }

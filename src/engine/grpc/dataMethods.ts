@@ -7,16 +7,18 @@ import type { Collection } from '../collection';
 import type { FieldSchema } from '../schema/types';
 import { collectionRoutes } from '../rest/collectionRoutes';
 import { entityRoutes } from '../rest/entityRoutes';
-import { indexRoutes } from '../rest/indexRoutes';
 import type { RestDatabase, Route, RouteContext } from '../rest/route';
 import { RestCode, RestError, WireObject } from '../rest/wire';
-import { columnsFromRows, outputColumns, rowsFromColumns, type WireFieldData } from './columns';
+import { columnsFromRows, outputColumns, rowsFromColumns, sparseFromBytes, type WireFieldData } from './columns';
 import { templateValuesOf } from './templateValues';
+import { queryFromBytes } from './vectorBytes';
+import { formatTimestamptz } from '../schema/timestamptz';
 
 // The SDK's protobuf JSON (CommonJS modules without types).
 const MILVUS_JSON = (require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus') as { default: protobuf.INamespace }).default;
 const milvusRoot = protobuf.Root.fromJSON(MILVUS_JSON);
 const CollectionSchemaType = milvusRoot.lookupType('milvus.proto.schema.CollectionSchema');
+const FieldSchemaType = milvusRoot.lookupType('milvus.proto.schema.FieldSchema');
 const PlaceholderGroupType = milvusRoot.lookupType('milvus.proto.common.PlaceholderGroup');
 const TO_OBJECT = { enums: String, longs: String, bytes: Buffer, defaults: true, arrays: true };
 
@@ -30,28 +32,21 @@ export async function via(route: Route, db: RestDatabase, ctx: RouteContext, bod
   return (await route(db, WireObject.of(body, ''), ctx)).data;
 }
 
-const kv = (pairs: unknown): Record<string, string> =>
+/** A repeated KeyValuePair → an object. */
+export const kv = (pairs: unknown): Record<string, string> =>
   Object.fromEntries((Array.isArray(pairs) ? pairs : []).map((p: { key?: unknown; value?: unknown }) => [String(p.key), String(p.value)]));
 
 export const dataMethods: Record<string, [string, DataHandler]> = {
   CreateCollection: ['collections/create', async (req, db, ctx) => {
     const schema = CollectionSchemaType.toObject(CollectionSchemaType.decode(req.schema as Uint8Array), TO_OBJECT) as Req;
-    const fields = (schema.fields as Req[]).map((f) => {
-      const params = kv(f.type_params);
-      const out: Req = { fieldName: f.name, dataType: f.data_type, isPrimary: !!f.is_primary_key, elementTypeParams: params };
-      if (f.description) out.description = f.description;
-      if (f.autoID) out.autoId = true;
-      if (f.nullable) out.nullable = true;
-      if (f.is_partition_key) out.isPartitionKey = true;
-      if (f.element_type && f.element_type !== 'None') out.elementDataType = f.element_type;
-      return out;
-    });
+    const fields = (schema.fields as Req[]).map(restFieldOf);
     const functions = ((schema.functions as Req[] | undefined) ?? []).map((fn) => ({
       name: fn.name, type: fn.type, inputFieldNames: fn.input_field_names, outputFieldNames: fn.output_field_names, params: kv(fn.params),
     }));
     await via(collectionRoutes.create, db, ctx, {
       collectionName: req.collection_name,
       schema: { autoId: !!schema.autoID, enableDynamicField: !!schema.enable_dynamic_field, fields, functions },
+      ...(Number(req.num_partitions) > 0 ? { numPartitions: Number(req.num_partitions) } : {}),
     });
     return SUCCESS;
   }],
@@ -80,36 +75,8 @@ export const dataMethods: Record<string, [string, DataHandler]> = {
       aliases: ctx.catalog.listAliases(ctx.dbName, c.name),
       created_timestamp: String(c.createdAt),
       created_utc_timestamp: String(c.createdAt),
-      num_partitions: String(c.partitions.names().length),
+      num_partitions: String(c.schema.numPartitions ?? c.partitions.names().length),
       properties: Object.entries(c.schema.properties ?? {}).map(([key, value]) => ({ key, value })),
-    };
-  }],
-
-  CreateIndex: ['indexes/create', async (req, db, ctx) => {
-    const params = kv(req.extra_params);
-    const extra = params.params ? (JSON.parse(params.params) as Record<string, unknown>) : {};
-    await via(indexRoutes.create, db, ctx, {
-      collectionName: req.collection_name,
-      indexParams: [{ fieldName: req.field_name, indexName: req.index_name || req.field_name, metricType: params.metric_type, params: { index_type: params.index_type, ...extra } }],
-    });
-    return SUCCESS;
-  }],
-
-  DescribeIndex: ['indexes/describe', async (req, db) => {
-    const c = db.collection(String(req.collection_name ?? ''));
-    const name = String(req.index_name || req.field_name || '');
-    const entries = c.listIndexes().filter((e) => !name || e.indexName === name || e.fieldName === name);
-    if (entries.length === 0) c.describeIndex(name); // throws "index not found"
-    return {
-      status: SUCCESS,
-      index_descriptions: entries.map((e) => {
-        const d = c.describeIndex(e.indexName);
-        return {
-          index_name: d.indexName, field_name: d.fieldName, indexID: '0', state: d.state, indexed_rows: String(d.indexedRows), total_rows: String(d.totalRows),
-          pending_index_rows: String(d.totalRows - d.indexedRows),
-          params: [{ key: 'index_type', value: d.spec.indexType }, { key: 'metric_type', value: d.spec.metricType }, { key: 'params', value: JSON.stringify(d.spec.params) }],
-        };
-      }),
     };
   }],
 
@@ -166,9 +133,16 @@ export const dataMethods: Record<string, [string, DataHandler]> = {
     const c = db.collection(String(req.collection_name ?? ''));
     const outputFields = (req.output_fields as string[] | undefined) ?? [];
     const body = { ...searchBodyOf(req), collectionName: req.collection_name, outputFields, partitionNames: req.partition_names };
+    const iterator = searchIteratorOf(req);
+    if (iterator) Object.assign(body, { offset: iterator.offset, limit: iterator.batch });
     const r = await entityRoutes.search(db, WireObject.of(body, ''), ctx);
     const hits = r.data as Req[];
-    return { status: SUCCESS, collection_name: c.name, results: searchResults(c, hits, (r.extra?.topks as number[]) ?? [hits.length], outputFields, body.limit) };
+    const results = searchResults(c, hits, (r.extra?.topks as number[]) ?? [hits.length], outputFields, body.limit);
+    if (iterator) {
+      const last = hits.length > 0 ? Number(hits[hits.length - 1].distance) : iterator.lastBound;
+      results.search_iterator_v2_results = { token: String(iterator.offset + hits.length), last_bound: last };
+    }
+    return { status: SUCCESS, collection_name: c.name, results, session_ts: String(Date.now()) };
   }],
 
   HybridSearch: ['entities/hybrid_search', async (req, db, ctx) => {
@@ -209,6 +183,22 @@ export const dataMethods: Record<string, [string, DataHandler]> = {
   GetFlushState: ['collections/flush', async () => ({ status: SUCCESS, flushed: true })],
 };
 
+/**
+ * Milvus's search iterator (v2): the SDK asks for batches, passing back the token and last bound
+ * of the previous answer. Loupe's token is the number of hits already returned, so each batch is
+ * the next page of the same ranking (ties broken by position, so no hit repeats or is skipped).
+ */
+function searchIteratorOf(req: Req): { offset: number; batch: number; lastBound: number } | undefined {
+  const kvs = kv(req.search_params);
+  const nested = kvs.params ? (JSON.parse(kvs.params) as Record<string, unknown>) : {};
+  const get = (k: string): unknown => kvs[k] ?? nested[k];
+  if (String(get('search_iter_v2')) !== 'true') return undefined;
+  const offset = Number(get('search_iter_id') || 0);
+  const batch = Number(get('search_iter_batch_size') || kvs.topk || 10);
+  if (!Number.isInteger(offset) || offset < 0) throw new RestError(RestCode.IncorrectParameterFormat, `search_iter_id: not a token this server gave (${String(get('search_iter_id'))})`);
+  return { offset, batch, lastBound: Number(get('search_iter_last_bound') ?? 0) };
+}
+
 /** A SearchRequest message (or a hybrid sub-request) → the REST door's search body. */
 function searchBodyOf(req: Req): Req & { limit: number } {
   const params = kv(req.search_params);
@@ -220,8 +210,10 @@ function searchBodyOf(req: Req): Req & { limit: number } {
   const data = group.placeholders.flatMap((ph) =>
     ph.values.map((b) => {
       if (ph.type === 'VarChar') return b.toString('utf8');
-      if (ph.type !== 'FloatVector') throw new RestError(RestCode.IncorrectParameterFormat, `placeholder_group: ${ph.type} query vectors are not supported by Loupe (FloatVector, and text for a BM25 field, are)`);
-      return Array.from(new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
+      if (ph.type === 'SparseFloatVector') return sparseFromBytes(b);
+      const q = queryFromBytes(ph.type, b);
+      if (!q) throw new RestError(RestCode.IncorrectParameterFormat, `placeholder_group: ${ph.type} query vectors are not supported by Loupe (dense vectors, and text for a BM25 field, are)`);
+      return q;
     }),
   );
   const limit = Number(params.topk ?? params.limit ?? 10);
@@ -272,9 +264,54 @@ function grpcField(f: FieldSchema, i: number): Req {
   if (f.maxLength !== undefined) params.push({ key: 'max_length', value: String(f.maxLength) });
   if (f.maxCapacity !== undefined) params.push({ key: 'max_capacity', value: String(f.maxCapacity) });
   if (f.enableAnalyzer) params.push({ key: 'enable_analyzer', value: 'true' });
-  return {
+  const out: Req = {
     fieldID: String(100 + i), name: f.name, is_primary_key: !!f.isPrimary, description: f.description ?? '', data_type: f.dataType,
     type_params: params, index_params: [], autoID: !!f.autoId, element_type: f.elementType ?? 'None', nullable: !!f.nullable,
-    is_function_output: !!f.isFunctionOutput, is_partition_key: false, is_dynamic: false,
+    is_function_output: !!f.isFunctionOutput, is_partition_key: !!f.isPartitionKey, is_dynamic: false,
   };
+  if (f.defaultValue !== undefined && f.defaultValue !== null) out.default_value = valueFieldOf(f);
+  return out;
+}
+
+/** A FieldSchema message → the REST door's field object. */
+function restFieldOf(f: Req): Req {
+  const params = kv(f.type_params);
+  const out: Req = { fieldName: f.name, dataType: f.data_type, isPrimary: !!f.is_primary_key, elementTypeParams: params };
+  if (f.description) out.description = f.description;
+  if (f.autoID) out.autoId = true;
+  if (f.nullable) out.nullable = true;
+  if (f.is_partition_key) out.isPartitionKey = true;
+  if (f.element_type && f.element_type !== 'None') out.elementDataType = f.element_type;
+  const dflt = defaultValueOf(f.default_value as Req | null | undefined);
+  if (dflt !== undefined) out.defaultValue = dflt;
+  return out;
+}
+
+/** AddCollectionField's `schema` bytes (one FieldSchema) → the REST door's field object. */
+export function restFieldOfBytes(bytes: Uint8Array): Req {
+  return restFieldOf(FieldSchemaType.toObject(FieldSchemaType.decode(bytes), TO_OBJECT) as Req);
+}
+
+/** A ValueField (a field's default) → the value the REST door takes; Timestamptz comes as int64 µs. */
+function defaultValueOf(v: Req | null | undefined): unknown {
+  if (!v) return undefined;
+  const key = ['bool_data', 'int_data', 'long_data', 'float_data', 'double_data', 'string_data', 'timestamptz_data'].find((k) => v[k] !== undefined && v[k] !== null);
+  if (!key) return undefined;
+  const value = v[key];
+  if (key === 'long_data') return Number(value);
+  if (key === 'timestamptz_data') return formatTimestamptz(Number(value));
+  return value;
+}
+
+/** A field's default as a ValueField; Timestamptz answers as ISO text, which the SDK hands back as is. */
+function valueFieldOf(f: FieldSchema): Req {
+  const v = f.defaultValue;
+  switch (f.dataType) {
+    case 'Bool': return { bool_data: v };
+    case 'Int8': case 'Int16': case 'Int32': return { int_data: v };
+    case 'Int64': return { long_data: String(v) };
+    case 'Float': return { float_data: v };
+    case 'Double': return { double_data: v };
+    default: return { string_data: typeof v === 'string' ? v : JSON.stringify(v) };
+  }
 }

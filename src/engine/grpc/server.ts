@@ -14,6 +14,8 @@ import { EngineError, ErrorCode } from '../errors';
 import { needOf } from '../rest/privileges';
 import { type RouteContext, aliasView } from '../rest/route';
 import { catalogMethods } from './catalogMethods';
+import { indexMethods } from './indexMethods';
+import { accessMethods } from './accessMethods';
 import { SUCCESS, dataMethods } from './dataMethods';
 import { RestError, WireObject } from '../rest/wire';
 
@@ -21,6 +23,8 @@ import { RestError, WireObject } from '../rest/wire';
 // (`require`: the SDK ships this as a CommonJS module without types.)
 const MILVUS_PROTO = (require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus') as { default: ProtoJson }).default;
 /** Methods that answer a bare common.Status (CreateDatabase, DropCollection, …), not a message holding one. */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 const STATUS_METHODS = new Set(
   Object.entries(MILVUS_PROTO.nested.milvus.nested.proto.nested.milvus.nested.MilvusService.methods)
     .filter(([, m]) => m.responseType === 'common.Status')
@@ -110,7 +114,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     }],
   };
 
-  for (const [method, [endpoint, fn]] of Object.entries({ ...dataMethods, ...catalogMethods })) {
+  for (const [method, [endpoint, fn]] of Object.entries({ ...dataMethods, ...indexMethods, ...catalogMethods, ...accessMethods })) {
     handlers[method] = [endpoint, (req, caller) => {
       const dbName = dbOf(req, caller);
       const ctx: RouteContext = { catalog, access: auth.access, user: caller.user, dbName, importRoot: undefined };
@@ -155,7 +159,9 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     };
   }
 
-  const server = new grpc.Server();
+  // Milvus's proxy takes messages up to 64 MB (grpc-js defaults to 4 MB): a 20,000-row insert
+  // of the SDK's test collection is about 7 MB.
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
   server.addService(service, implementation);
   const host = opts.host ?? '127.0.0.1';
   const bindHost = host.includes(':') ? `[${host}]` : host;

@@ -58,18 +58,41 @@ function negDot(a: Float32Array, aOff: number, b: Float32Array, bOff: number, di
   return -dot(a, aOff, b, bOff, dim);
 }
 
-export function keyFunction(metric: MetricType): KeyFn {
-  return metric === 'L2' ? l2sq : negDot;
+/**
+ * Jaccard distance of two 0/1 rows (binary vectors unpacked to bits): 1 − |a∧b| / |a∨b|, with
+ * |a∧b| = a·b and |a∨b| = |a| + |b| − a·b; two empty rows are at distance 0.
+ */
+export function jaccard(a: Float32Array, aOff: number, b: Float32Array, bOff: number, dim: number): number {
+  let both = 0;
+  let either = 0;
+  for (let i = 0; i < dim; i++) {
+    const x = a[aOff + i];
+    const y = b[bOff + i];
+    both += x * y;
+    either += x + y - x * y;
+  }
+  return either === 0 ? 0 : 1 - both / either;
 }
 
-/** Converts an internal key to Milvus's convention (L2: distance; IP/COSINE: score). */
+/** Metrics whose Milvus value is a distance (smaller is better) rather than a score. */
+export function smallerIsBetter(metric: string): boolean {
+  return metric === 'L2' || metric === 'HAMMING' || metric === 'JACCARD';
+}
+
+/** HAMMING of 0/1 rows is their squared L2 distance: each differing bit adds exactly 1. */
+export function keyFunction(metric: MetricType): KeyFn {
+  if (metric === 'JACCARD') return jaccard;
+  return metric === 'L2' || metric === 'HAMMING' ? l2sq : negDot;
+}
+
+/** Converts an internal key to Milvus's convention (L2, HAMMING, JACCARD: distance; IP/COSINE: score). */
 export function toMilvusDistance(metric: MetricType, key: number): number {
-  return metric === 'L2' ? key : -key;
+  return smallerIsBetter(metric) ? key : -key;
 }
 
 /** True when Milvus distance `a` ranks before `b` under this metric. */
 export function isBetter(metric: MetricType, a: number, b: number): boolean {
-  return metric === 'L2' ? a < b : a > b;
+  return smallerIsBetter(metric) ? a < b : a > b;
 }
 
 /** Scales each row to unit length in place; zero rows stay zero (their cosine is then 0). */

@@ -10,10 +10,12 @@ import { IvfPqIndex } from './ivfPq';
 import type { BuildParams, IndexSpec, IndexType, MetricType, VectorIndex } from './types';
 
 export const INDEX_TYPES: readonly IndexType[] = ['FLAT', 'HNSW', 'IVF_FLAT', 'IVF_PQ'];
-export const METRIC_TYPES: readonly MetricType[] = ['L2', 'IP', 'COSINE'];
+export const METRIC_TYPES: readonly MetricType[] = ['L2', 'IP', 'COSINE', 'HAMMING', 'JACCARD'];
+/** Indexes that rank with the metric's own kernel (hnswlib has L2 and IP spaces only; PQ codes are L2/IP). */
+const BINARY_METRIC_INDEXES: readonly IndexType[] = ['FLAT', 'IVF_FLAT', 'HNSW'];
 
 /** Build parameters each index type understands (others are rejected, as Milvus does). */
-const KNOWN: Record<IndexType, Array<keyof BuildParams>> = {
+export const KNOWN: Record<IndexType, Array<keyof BuildParams>> = {
   FLAT: ['seed'],
   HNSW: ['M', 'efConstruction', 'seed'],
   IVF_FLAT: ['nlist', 'seed'],
@@ -38,6 +40,12 @@ export function validateSpec(spec: IndexSpec, dim: number): IndexSpec {
     throw invalid(`${spec.indexType} index: unknown metric type ${JSON.stringify(spec.metricType)}; expected one of ${METRIC_TYPES.join(', ')}`);
   }
   if (!Number.isInteger(dim) || dim < 1) throw invalid(`${spec.indexType} index: dim must be a positive integer, got ${dim}`);
+  if ((spec.metricType === 'HAMMING' || spec.metricType === 'JACCARD') && !BINARY_METRIC_INDEXES.includes(spec.indexType)) {
+    throw invalid(`${spec.indexType} index: metric ${spec.metricType} is not supported (use FLAT or IVF_FLAT)`);
+  }
+  if (spec.metricType === 'JACCARD' && spec.indexType === 'HNSW') {
+    throw invalid('HNSW index: metric JACCARD is not supported (use FLAT or IVF_FLAT)');
+  }
   const params = spec.params ?? {};
   for (const key of Object.keys(params)) {
     if (!KNOWN[spec.indexType].includes(key as keyof BuildParams)) {

@@ -86,7 +86,8 @@ export class HnswIndex implements VectorIndex {
     readonly dim: number,
     readonly params: HnswParams,
   ) {
-    this.hnsw = new (nativeHnsw())(metric === 'L2' ? 'l2' : 'ip', dim);
+    // HAMMING over 0/1 rows is squared L2, so hnswlib's 'l2' space ranks it exactly.
+    this.hnsw = new (nativeHnsw())(metric === 'L2' || metric === 'HAMMING' ? 'l2' : 'ip', dim);
     this.queryRow = new Array<number>(dim).fill(0);
   }
 
@@ -131,7 +132,7 @@ export class HnswIndex implements VectorIndex {
     const q = this.queryRow;
     for (let d = 0; d < this.dim; d++) q[d] = src[d];
     const res = this.hnsw.searchKnn(q, kk, allow);
-    const distances = this.metric === 'L2' ? res.distances : res.distances.map((d) => 1 - d);
+    const distances = this.metric === 'L2' || this.metric === 'HAMMING' ? res.distances : res.distances.map((d) => 1 - d);
     return { labels: res.neighbors, distances };
   }
 

@@ -15,7 +15,8 @@ export const INDEX_FILE_MAGIC = 'LOUPEIDX';
 export const INDEX_FILE_VERSION = 1;
 
 const TYPES: IndexType[] = ['FLAT', 'HNSW', 'IVF_FLAT', 'IVF_PQ'];
-const METRICS: MetricType[] = ['L2', 'IP', 'COSINE'];
+// Codes are positions: append only.
+const METRICS: MetricType[] = ['L2', 'IP', 'COSINE', 'HAMMING', 'JACCARD'];
 
 export { crc32 };
 

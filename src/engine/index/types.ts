@@ -5,8 +5,9 @@
 //   L2     → squared Euclidean distance, smaller is better
 //   IP     → inner product, larger is better
 //   COSINE → cosine similarity, larger is better
+//   HAMMING, JACCARD → binary vectors (stored as 0/1 floats): distances, smaller is better
 
-export type MetricType = 'L2' | 'IP' | 'COSINE';
+export type MetricType = 'L2' | 'IP' | 'COSINE' | 'HAMMING' | 'JACCARD';
 
 export type IndexType = 'FLAT' | 'HNSW' | 'IVF_FLAT' | 'IVF_PQ';
 

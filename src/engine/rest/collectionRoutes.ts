@@ -128,7 +128,7 @@ function wireField(f: FieldSchema): Record<string, unknown> {
     description: f.description ?? '',
     primaryKey: !!f.isPrimary,
     autoId: !!f.autoId,
-    partitionKey: false,
+    partitionKey: !!f.isPartitionKey,
     clusteringKey: false,
     nullable: !!f.nullable,
     params,

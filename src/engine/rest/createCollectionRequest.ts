@@ -16,6 +16,9 @@ import type {
   FunctionSchema,
   JsonValue,
 } from '../schema/types';
+import { isVectorType } from '../schema/types';
+import { KNOWN } from '../index/factory';
+import type { ScalarIndexSchema } from '../schema/scalarIndex';
 import { RestCode, RestError, WireObject, missing, wrongType } from './wire';
 
 export type IndexRequest = { fieldName: string; indexName?: string } & IndexSpec;
@@ -26,13 +29,22 @@ export interface CreateCollectionPlan {
 }
 
 const DATA_TYPES: readonly DataType[] = [
-  'Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Float', 'Double', 'VarChar', 'JSON', 'Array',
-  'FloatVector', 'SparseFloatVector',
+  'Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Float', 'Double', 'VarChar', 'JSON', 'Array', 'Timestamptz', 'Geometry',
+  'FloatVector', 'BinaryVector', 'Float16Vector', 'BFloat16Vector', 'Int8Vector', 'SparseFloatVector',
 ];
 /** Milvus types we know but do not store; named in the error so the user knows it is deliberate. */
-const UNSUPPORTED_TYPES = ['BinaryVector', 'Float16Vector', 'BFloat16Vector', 'Int8Vector', 'String', 'Geometry', 'Timestamptz'];
-const METRICS: readonly MetricType[] = ['L2', 'IP', 'COSINE'];
+const UNSUPPORTED_TYPES = ['String', 'Text', 'ArrayOfVector', 'ArrayOfStruct', 'Struct', 'Mol', 'Date', 'Time', 'Decimal'];
+const METRICS: readonly MetricType[] = ['L2', 'IP', 'COSINE', 'HAMMING', 'JACCARD'];
 const INDEX_TYPES: readonly IndexType[] = ['FLAT', 'HNSW', 'IVF_FLAT', 'IVF_PQ'];
+/**
+ * Milvus index types Loupe builds as its nearest structure (as Milvus Lite builds FLAT for every
+ * type asked): binary FLAT / IVF over the unpacked bits; IVF variants with coarser codes as
+ * IVF_FLAT (exact distances within the probed lists, so recall is at least theirs); DISKANN, a
+ * graph on disk, as the in-memory graph HNSW. Describe reports the structure built.
+ */
+const INDEX_ALIASES: Record<string, IndexType> = {
+  BIN_FLAT: 'FLAT', BIN_IVF_FLAT: 'IVF_FLAT', IVF_SQ8: 'IVF_FLAT', IVF_SQ4: 'IVF_FLAT', IVF_RABITQ: 'IVF_FLAT', SCANN: 'IVF_FLAT', DISKANN: 'HNSW',
+};
 const SPARSE_INDEX_TYPES = ['SPARSE_INVERTED_INDEX', 'SPARSE_WAND', 'AUTOINDEX'];
 /** Milvus's VarChar ceiling, used when a quick-setup VarChar id gives no max_length. */
 const MAX_VARCHAR_LENGTH = 65535;
@@ -74,13 +86,16 @@ function fullSchema(body: WireObject, schemaObj: WireObject, fieldObjs: WireObje
     // The SDK's type spells it `enabledDynamicField`; Milvus reads `enableDynamicField`.
     enableDynamicField: schemaObj.optBool('enableDynamicField') ?? schemaObj.optBool('enabledDynamicField') ?? false,
   };
+  const numPartitions = body.optObj('params')?.optNumeric('partitionsNum') ?? body.optInt('numPartitions');
+  if (numPartitions !== undefined) schema.numPartitions = numPartitions;
   if (functions.length) schema.functions = functions;
   const description = body.optStr('description');
   if (description) schema.description = description;
   const indexes: IndexRequest[] = [];
   for (const p of body.objects('indexParams', false)) {
     const ix = indexRequestOf(p, schema);
-    if (ix) indexes.push(ix);
+    if (ix && isScalarIndex(ix)) schema.scalarIndexes = [...(schema.scalarIndexes ?? []), ix];
+    else if (ix) indexes.push(ix);
   }
   return { schema, indexes };
 }
@@ -98,6 +113,7 @@ export function fieldOf(f: WireObject, functionOutputs: Set<string>, schemaAutoI
   }
   const nullable = f.optBool('nullable');
   if (nullable !== undefined) field.nullable = nullable;
+  if (f.optBool('isPartitionKey')) field.isPartitionKey = true;
   const defaultValue = f.get('defaultValue');
   if (defaultValue !== undefined && defaultValue !== null) field.defaultValue = defaultValue as JsonValue;
   const params = f.optObj('elementTypeParams');
@@ -115,7 +131,7 @@ export function fieldOf(f: WireObject, functionOutputs: Set<string>, schemaAutoI
   }
   if (dataType === 'Array') {
     const element = dataTypeOf(f.str('elementDataType'), f.at('elementDataType'));
-    if (element === 'JSON' || element === 'Array' || element === 'FloatVector' || element === 'SparseFloatVector') {
+    if (element === 'JSON' || element === 'Array' || element === 'Timestamptz' || element === 'Geometry' || isVectorType(element)) {
       throw new RestError(RestCode.IncorrectParameterFormat, `${f.at('elementDataType')}: an Array cannot hold ${element}`);
     }
     field.elementType = element as ArrayElementType;
@@ -154,11 +170,16 @@ function functionOf(f: WireObject): FunctionSchema {
   return fn;
 }
 
+export function isScalarIndex(r: IndexRequest | ScalarIndexSchema): r is ScalarIndexSchema {
+  return !('metricType' in r);
+}
+
 /**
- * One `indexParams` entry → an engine index request; null for a BM25 field, whose inverted index
- * the engine always keeps (Milvus requires the request, so we accept and check it).
+ * One `indexParams` entry → an engine index request (a scalar index declaration for a scalar
+ * field); null for a BM25 field, whose inverted index the engine always keeps (Milvus requires
+ * the request, so we accept and check it).
  */
-export function indexRequestOf(p: WireObject, schema: CollectionSchema): IndexRequest | null {
+export function indexRequestOf(p: WireObject, schema: CollectionSchema): IndexRequest | ScalarIndexSchema | null {
   const fieldName = p.str('fieldName');
   const field = schema.fields.find((f) => f.name === fieldName);
   if (!field) {
@@ -167,27 +188,34 @@ export function indexRequestOf(p: WireObject, schema: CollectionSchema): IndexRe
   const params = p.optObj('params');
   const indexTypeRaw = (p.optStr('indexType') || params?.optStr('index_type') || 'AUTOINDEX').toUpperCase();
   const metricRaw = p.optStr('metricType') || params?.optStr('metric_type');
+  if (!isVectorType(field.dataType)) {
+    const { index_type: _t, metric_type: _m, ...rest } = (params?.value ?? {}) as Record<string, JsonValue>;
+    return { fieldName, indexName: p.optStr('indexName') || fieldName, indexType: indexTypeRaw, params: rest };
+  }
   if (field.dataType === 'SparseFloatVector') {
+    // BM25 outputs always carry their inverted index; user sparse vectors are scanned exactly (IP).
+    const kind = field.isFunctionOutput ? 'BM25' : 'IP';
     if (!SPARSE_INDEX_TYPES.includes(indexTypeRaw)) {
-      throw wrongType(p.at('indexType'), `one of ${SPARSE_INDEX_TYPES.join(', ')} for BM25 field "${fieldName}"`, indexTypeRaw);
+      throw wrongType(p.at('indexType'), `one of ${SPARSE_INDEX_TYPES.join(', ')} for sparse field "${fieldName}"`, indexTypeRaw);
     }
-    if (metricRaw && metricRaw.toUpperCase() !== 'BM25') throw wrongType(p.at('metricType'), `"BM25" for field "${fieldName}"`, metricRaw);
+    if (metricRaw && metricRaw.toUpperCase() !== kind) throw wrongType(p.at('metricType'), `"${kind}" for field "${fieldName}"`, metricRaw);
     return null;
   }
-  const metricType = metricOf(metricRaw ?? 'COSINE', p.at('metricType'));
+  const metricType = metricOf(metricRaw ?? (field.dataType === 'BinaryVector' ? 'HAMMING' : 'COSINE'), p.at('metricType'));
   const req: IndexRequest =
     indexTypeRaw === 'AUTOINDEX'
       ? { fieldName, ...autoIndex(metricType) }
       : { fieldName, indexType: indexTypeOf(indexTypeRaw, p.at('indexType')), metricType, params: {} };
   const indexName = p.optStr('indexName');
   if (indexName) req.indexName = indexName;
-  if (params) Object.assign(req.params, buildParamsOf(params));
+  // Milvus ignores build parameters an index type does not use (nlist given to FLAT); so do we.
+  if (params) for (const [k, v] of Object.entries(buildParamsOf(params))) if (KNOWN[req.indexType].includes(k as keyof BuildParams)) req.params[k as keyof BuildParams] = v;
   return req;
 }
 
-/** AUTOINDEX in Milvus (standalone) is HNSW for float vectors; so it is here. */
+/** AUTOINDEX in Milvus (standalone) is HNSW for float vectors; so it is here (FLAT for JACCARD, which HNSW cannot rank). */
 function autoIndex(metricType: MetricType): IndexSpec {
-  return { indexType: 'HNSW', metricType, params: {} };
+  return { indexType: metricType === 'JACCARD' ? 'FLAT' : 'HNSW', metricType, params: {} };
 }
 
 function buildParamsOf(params: WireObject): BuildParams {
@@ -227,7 +255,7 @@ export function metricOf(raw: string, path: string): MetricType {
 }
 
 function indexTypeOf(raw: string, path: string): IndexType {
-  const hit = INDEX_TYPES.find((t) => t === raw);
-  if (!hit) throw wrongType(path, `one of AUTOINDEX, ${INDEX_TYPES.join(', ')}`, raw);
+  const hit = INDEX_TYPES.find((t) => t === raw) ?? INDEX_ALIASES[raw];
+  if (!hit) throw wrongType(path, `one of AUTOINDEX, ${[...INDEX_TYPES, ...Object.keys(INDEX_ALIASES)].join(', ')}`, raw);
   return hit;
 }

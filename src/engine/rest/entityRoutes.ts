@@ -151,9 +151,12 @@ function subSearchOf(o: WireObject, paramsKey: 'searchParams' | 'params'): Searc
   const data = o.arr('data');
   data.forEach((q, i) => {
     const isVector = Array.isArray(q) && q.every((x) => typeof x === 'number');
-    if (!isVector && typeof q !== 'string') throw wrongType(o.at(`data[${i}]`), 'a vector (array of numbers) or, for a BM25 field, query text', q);
+    const isSparse = q !== null && typeof q === 'object' && !Array.isArray(q);
+    if (!isVector && !isSparse && typeof q !== 'string') {
+      throw wrongType(o.at(`data[${i}]`), 'a vector (array of numbers), a sparse vector ({index: weight}) or, for a BM25 field, query text', q);
+    }
   });
-  const req: SearchRequest = { data: data as Array<number[] | string>, limit: o.optInt('limit') ?? DEFAULT_LIMIT };
+  const req: SearchRequest = { data: data as SearchRequest['data'], limit: o.optInt('limit') ?? DEFAULT_LIMIT };
   const annsField = o.optStr('annsField');
   if (annsField) req.annsField = annsField;
   const offset = o.optInt('offset');

@@ -1,6 +1,6 @@
 // /v2/vectordb/indexes/*: create, describe, list, drop, alter_properties, drop_properties.
 
-import { indexRequestOf } from './createCollectionRequest';
+import { indexRequestOf, isScalarIndex } from './createCollectionRequest';
 import { type Route, collectionOf, ok, propertiesOf, propertyKeysOf, wireProperties } from './route';
 
 export const indexRoutes: Record<string, Route> = {
@@ -11,6 +11,10 @@ export const indexRoutes: Record<string, Route> = {
     const requests = params.map((p) => indexRequestOf(p, c.schema));
     for (const r of requests) {
       if (!r) continue;
+      if (isScalarIndex(r)) {
+        await c.createScalarIndex(r);
+        continue;
+      }
       const { fieldName, indexName, ...spec } = r;
       await c.createIndex(fieldName, spec, indexName);
     }

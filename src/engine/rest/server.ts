@@ -214,9 +214,13 @@ function toWireError(e: unknown): { status: number; code: number; message: strin
   return { status: 200, code: RestCode.Unexpected, message: `unexpected error: ${e instanceof Error ? e.message : String(e)}` };
 }
 
-/** Vectors come back from the engine as Float32Array; JSON needs plain arrays. */
+/**
+ * Vectors come back from the engine as Float32Array; JSON needs plain arrays. An Int64 beyond 2^53
+ * (a bigint) is sent as its decimal text, which a JSON number could not carry exactly.
+ */
 function replacer(_key: string, value: unknown): unknown {
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
+  if (typeof value === 'bigint') return value.toString();
   return value;
 }
 

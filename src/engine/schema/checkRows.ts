@@ -3,12 +3,17 @@
 
 import { invalid } from '../errors';
 import type { PrimaryKey } from '../api';
-import { type CollectionSchema, type FieldSchema, type Row, DYNAMIC_FIELD } from './types';
+import { type CollectionSchema, type FieldSchema, type Row, DYNAMIC_FIELD, isDenseVectorType } from './types';
+import { writeDenseVector } from './denseVector';
+import { normalizeTimestamptz } from './timestamptz';
+import { toInt64 } from './int64';
+import { checkSparseVector } from './sparseVector';
+import { normalizeWkt } from './wkt';
 
 /** A checked batch: scalar part of each row (pk, scalar fields, `$meta`) and packed vectors. */
 export interface CheckedRows {
   rows: Row[];
-  /** FloatVector field → n*dim floats, row-major. */
+  /** Dense vector field → n*dim floats, row-major (see denseVector.ts for each type's form). */
   vectors: Record<string, Float32Array>;
   pks: PrimaryKey[];
 }
@@ -29,7 +34,7 @@ export function checkRows(schema: CollectionSchema, input: unknown, nextAutoId: 
   if (!Array.isArray(input)) throw invalid('data must be an array of rows');
   if (input.length === 0) throw invalid('data is empty: nothing to insert');
   const n = input.length;
-  const vectorFields = schema.fields.filter((f) => f.dataType === 'FloatVector');
+  const vectorFields = schema.fields.filter((f) => isDenseVectorType(f.dataType));
   const vectors: Record<string, Float32Array> = {};
   for (const f of vectorFields) vectors[f.name] = new Float32Array(n * (f.dim as number));
   const known = new Set(schema.fields.map((f) => f.name));
@@ -61,8 +66,8 @@ export function checkRows(schema: CollectionSchema, input: unknown, nextAutoId: 
         continue;
       }
       const value = obj[f.name];
-      if (f.dataType === 'FloatVector') {
-        writeVector(f, value, vectors[f.name], i, where);
+      if (isDenseVectorType(f.dataType)) {
+        writeDenseVector(f, value, vectors[f.name], i * (f.dim as number), where);
         continue;
       }
       if (value === undefined || value === null) {
@@ -106,32 +111,20 @@ export function checkRows(schema: CollectionSchema, input: unknown, nextAutoId: 
   return { rows, vectors, pks };
 }
 
-function writeVector(f: FieldSchema, value: unknown, into: Float32Array, i: number, where: string): void {
-  const dim = f.dim as number;
-  if (!(Array.isArray(value) || value instanceof Float32Array)) {
-    throw invalid(`${where}: expected a float vector of dim ${dim}, got ${describe(value)}`);
-  }
-  if (value.length !== dim) throw invalid(`${where}: expected dim ${dim}, got ${value.length}`);
-  const base = i * dim;
-  for (let j = 0; j < dim; j++) {
-    const x = value[j] as unknown;
-    if (typeof x !== 'number' || !Number.isFinite(x) || Math.abs(x) > FLOAT32_MAX) {
-      throw invalid(`${where}: element ${j} is ${describe(x)}; vectors must hold finite float32 numbers`);
-    }
-    into[base + j] = x;
-  }
-}
-
 /** Checks one scalar value against its field; used for rows and for default values. */
 export function checkValue(f: FieldSchema, value: unknown, where: string): unknown {
   switch (f.dataType) {
     case 'Bool':
       if (typeof value !== 'boolean') throw invalid(`${where}: expected Bool, got ${describe(value)}`);
       return value;
+    case 'Int64': {
+      const v = toInt64(value);
+      if (typeof v === 'string') throw invalid(`${where}: expected Int64 (an integer), got ${describe(value)}: ${v}`);
+      return v;
+    }
     case 'Int8':
     case 'Int16':
-    case 'Int32':
-    case 'Int64': {
+    case 'Int32': {
       const [lo, hi] = INT_RANGE[f.dataType];
       if (typeof value !== 'number' || !Number.isInteger(value)) {
         throw invalid(`${where}: expected ${f.dataType} (an integer), got ${describe(value)}`);
@@ -160,6 +153,20 @@ export function checkValue(f: FieldSchema, value: unknown, where: string): unkno
     }
     case 'JSON':
       return checkJson(value, where);
+    case 'SparseFloatVector':
+      return checkSparseVector(value, where);
+    case 'Timestamptz': {
+      if (typeof value !== 'string') throw invalid(`${where}: expected Timestamptz (ISO-8601 text), got ${describe(value)}`);
+      const t = normalizeTimestamptz(value);
+      if ('error' in t) throw invalid(`${where}: ${t.error}`);
+      return t.value;
+    }
+    case 'Geometry': {
+      if (typeof value !== 'string') throw invalid(`${where}: expected Geometry (WKT text), got ${describe(value)}`);
+      const g = normalizeWkt(value);
+      if ('error' in g) throw invalid(`${where}: ${g.error}`);
+      return g.value;
+    }
     case 'Array': {
       if (!Array.isArray(value)) throw invalid(`${where}: expected Array, got ${describe(value)}`);
       if (value.length > (f.maxCapacity as number)) {

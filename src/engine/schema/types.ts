@@ -12,14 +12,23 @@ export type ScalarType =
   | 'Double'
   | 'VarChar'
   | 'JSON'
-  | 'Array';
+  | 'Array'
+  /** An instant: ISO-8601 text in and out, kept normalized to UTC with microseconds. */
+  | 'Timestamptz'
+  /** A shape as Well-Known Text (POINT, LINESTRING, POLYGON and their MULTI forms). */
+  | 'Geometry';
 
-export type VectorType = 'FloatVector' | 'SparseFloatVector';
+/** Vectors of a fixed dim, kept as float32 rows whatever their wire form (see denseVector.ts). */
+export type DenseVectorType = 'FloatVector' | 'BinaryVector' | 'Float16Vector' | 'BFloat16Vector' | 'Int8Vector';
+
+export type VectorType = DenseVectorType | 'SparseFloatVector';
 
 export type DataType = ScalarType | VectorType;
 
 /** Element types allowed inside an Array field (as in Milvus). */
-export type ArrayElementType = Exclude<ScalarType, 'JSON' | 'Array'>;
+export type ArrayElementType = Exclude<ScalarType, 'JSON' | 'Array' | 'Timestamptz' | 'Geometry'>;
+
+import type { ScalarIndexSchema } from './scalarIndex';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -44,12 +53,18 @@ export interface FieldSchema {
   /** Array: the type of its elements and their maximum count. */
   elementType?: ArrayElementType;
   maxCapacity?: number;
-  /** FloatVector: dimension. */
+  /** Dense vectors: dimension (BinaryVector: in bits, a multiple of 8). */
   dim?: number;
   /** VarChar: tokenize the text for a BM25 function (Milvus 2.5 `enable_analyzer`). */
   enableAnalyzer?: boolean;
   /** VarChar: analyzer settings; only `{ type: 'standard' | 'code' }` is understood. */
   analyzerParams?: Record<string, JsonValue>;
+  /**
+   * Milvus's partition key: rows are grouped by this field's value, so partitions are not named
+   * by hand (creating one, or scoping a read to one, is refused). Filters on the key select the
+   * same rows, so Loupe keeps the rows together; numPartitions is described as Milvus does.
+   */
+  isPartitionKey?: boolean;
   /** Marks a field that is filled by a function (e.g. BM25 output); users do not supply it. */
   isFunctionOutput?: boolean;
 }
@@ -71,8 +86,12 @@ export interface CollectionSchema {
   functions?: FunctionSchema[];
   /** Milvus collection properties (`collection.ttl.seconds`, `mmap.enabled`, …), kept and described. */
   properties?: Record<string, string>;
+  /** Scalar indexes declared on scalar fields (see scalarIndex.ts: filters scan, so they change no result). */
+  scalarIndexes?: ScalarIndexSchema[];
   /** Index properties by index name (`mmap.enabled`, …). */
   indexProperties?: Record<string, Record<string, string>>;
+  /** With a partition key field: the number of partitions Milvus would hash keys into (default 16). */
+  numPartitions?: number;
   /** Partitions besides `_default`, in creation order (rows carry theirs in PARTITION_KEY). */
   partitions?: string[];
 }
@@ -84,8 +103,14 @@ export const DYNAMIC_FIELD = '$meta';
 export const PARTITION_KEY = '$partition';
 export const DEFAULT_PARTITION = '_default';
 
+const DENSE: ReadonlySet<DataType> = new Set<DataType>(['FloatVector', 'BinaryVector', 'Float16Vector', 'BFloat16Vector', 'Int8Vector']);
+
+export function isDenseVectorType(t: DataType): t is DenseVectorType {
+  return DENSE.has(t);
+}
+
 export function isVectorType(t: DataType): t is VectorType {
-  return t === 'FloatVector' || t === 'SparseFloatVector';
+  return DENSE.has(t) || t === 'SparseFloatVector';
 }
 
 export function primaryField(schema: CollectionSchema): FieldSchema {

@@ -1,6 +1,8 @@
 // Checks a collection schema once, at create time, so every later row check can trust it.
 
 import { invalid } from '../errors';
+import { checkValue } from './checkRows';
+import { checkScalarIndexes } from './scalarIndex';
 import { type CollectionSchema, type FieldSchema, DYNAMIC_FIELD, isVectorType } from './types';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
@@ -8,6 +10,8 @@ const ELEMENT_TYPES = new Set(['Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Float
 const MAX_DIM = 32768;
 const MAX_VARCHAR = 65535;
 const MAX_CAPACITY = 4096;
+/** Milvus's default num_partitions for a partition-key collection. */
+const DEFAULT_KEY_PARTITIONS = 16;
 
 export function validateCollectionName(name: unknown): string {
   if (typeof name !== 'string' || !NAME.test(name)) {
@@ -43,6 +47,18 @@ export function validateSchema(schema: CollectionSchema): CollectionSchema {
   if (pk.autoId && pk.dataType !== 'Int64') throw invalid(`autoId needs an Int64 primary key ("${pk.name}" is ${pk.dataType})`);
   if (pk.nullable) throw invalid(`primary key field "${pk.name}" cannot be nullable`);
   if (!fields.some((f) => isVectorType(f.dataType))) throw invalid('schema must have at least one vector field');
+  const keys = fields.filter((f) => f.isPartitionKey);
+  if (keys.length > 1) throw invalid(`only one field can be the partition key, found ${keys.map((f) => f.name).join(', ')}`);
+  for (const k of keys) {
+    if (k.isPrimary) throw invalid(`field "${k.name}": the primary key cannot be the partition key`);
+    if (k.dataType !== 'Int64' && k.dataType !== 'VarChar') throw invalid(`field "${k.name}": the partition key must be Int64 or VarChar, not ${k.dataType}`);
+    if (k.nullable) throw invalid(`field "${k.name}": the partition key cannot be nullable`);
+  }
+  const numPartitions = schema.numPartitions ?? (keys.length ? DEFAULT_KEY_PARTITIONS : undefined);
+  if (numPartitions !== undefined && (!keys.length || !Number.isInteger(numPartitions) || numPartitions < 1 || numPartitions > 1024)) {
+    throw invalid(keys.length ? 'num_partitions must be an integer from 1 to 1024' : 'num_partitions needs a partition key field');
+  }
+  if (keys.length && (schema.partitions ?? []).length > 0) throw invalid('a collection with a partition key cannot have partitions created by hand');
 
   const functions = (schema.functions ?? []).map((fn, i) => {
     const where = `function ${i} (${JSON.stringify(fn?.name)})`;
@@ -58,23 +74,30 @@ export function validateSchema(schema: CollectionSchema): CollectionSchema {
     output.isFunctionOutput = true;
     return { ...fn };
   });
-  for (const f of fields) {
-    if (f.dataType === 'SparseFloatVector' && !f.isFunctionOutput) {
-      throw invalid(`field "${f.name}": SparseFloatVector fields must be the output of a BM25 function`);
-    }
-  }
-  return { ...schema, fields, functions, enableDynamicField: !!schema.enableDynamicField };
+  const checked: CollectionSchema = { ...schema, fields, functions, enableDynamicField: !!schema.enableDynamicField };
+  if (numPartitions !== undefined) checked.numPartitions = numPartitions;
+  checkScalarIndexes(checked);
+  return checked;
 }
 
 function validateField(input: FieldSchema, where: string): FieldSchema {
   const f: FieldSchema = { ...input };
   switch (f.dataType) {
     case 'FloatVector':
-      if (!Number.isInteger(f.dim) || (f.dim as number) < 1 || (f.dim as number) > MAX_DIM) {
-        throw invalid(`${where}: FloatVector needs an integer dim between 1 and ${MAX_DIM}`);
+    case 'Float16Vector':
+    case 'BFloat16Vector':
+    case 'Int8Vector':
+    case 'BinaryVector': {
+      const max = f.dataType === 'BinaryVector' ? MAX_DIM * 8 : MAX_DIM;
+      if (!Number.isInteger(f.dim) || (f.dim as number) < 1 || (f.dim as number) > max) {
+        throw invalid(`${where}: ${f.dataType} needs an integer dim between 1 and ${max}`);
+      }
+      if (f.dataType === 'BinaryVector' && (f.dim as number) % 8 !== 0) {
+        throw invalid(`${where}: BinaryVector dim must be a multiple of 8 (it counts bits), got ${f.dim}`);
       }
       if (f.nullable) throw invalid(`${where}: vector fields cannot be nullable`);
       break;
+    }
     case 'SparseFloatVector':
       break;
     case 'VarChar':
@@ -100,10 +123,17 @@ function validateField(input: FieldSchema, where: string): FieldSchema {
     case 'Float':
     case 'Double':
     case 'JSON':
+    case 'Timestamptz':
+    case 'Geometry':
       break;
     default:
       throw invalid(`${where}: unknown data type ${JSON.stringify((f as { dataType: unknown }).dataType)}`);
   }
   if (f.isPrimary && f.defaultValue !== undefined) throw invalid(`${where}: a primary key cannot have a default value`);
+  // A default is stored in rows as given, so it must be a value of the field (and in normal form).
+  if (f.defaultValue !== undefined && f.defaultValue !== null) {
+    if (isVectorType(f.dataType)) throw invalid(`${where}: vector fields cannot have a default value`);
+    f.defaultValue = checkValue(f, f.defaultValue, `${where}, default value`) as FieldSchema['defaultValue'];
+  }
   return f;
 }

@@ -3,12 +3,15 @@
 // read back can be upserted unchanged) and dynamic key; BM25 outputs are never returned.
 
 import { invalid } from '../errors';
-import { type CollectionSchema, type Row, DYNAMIC_FIELD } from '../schema/types';
+import { readDenseVector } from '../schema/denseVector';
+import { type CollectionSchema, type DenseVectorType, type Row, DYNAMIC_FIELD, isDenseVectorType } from '../schema/types';
 import type { Segment } from '../segment';
 
 export interface Projection {
   scalar: string[];
   vectors: string[];
+  /** Each dense vector field's type, to read its stored floats back in the wire form. */
+  vectorTypes: Record<string, DenseVectorType>;
   dynamicKeys: string[];
   allDynamic: boolean;
   pk: string;
@@ -19,15 +22,17 @@ export interface Projection {
 export function resolveOutputFields(schema: CollectionSchema, requested: string[] | undefined): Projection {
   const pk = (schema.fields.find((f) => f.isPrimary) as { name: string }).name;
   const defaults = Object.fromEntries(schema.fields.filter((f) => f.defaultValue !== undefined).map((f) => [f.name, f.defaultValue]));
-  const p: Projection = { scalar: [], vectors: [], dynamicKeys: [], allDynamic: false, pk, defaults };
+  const vectorTypes: Record<string, DenseVectorType> = {};
+  for (const f of schema.fields) if (isDenseVectorType(f.dataType)) vectorTypes[f.name] = f.dataType;
+  const p: Projection = { scalar: [], vectors: [], vectorTypes, dynamicKeys: [], allDynamic: false, pk, defaults };
   const byName = new Map(schema.fields.map((f) => [f.name, f]));
   for (const name of requested ?? []) {
     if (typeof name !== 'string') throw invalid(`outputFields: expected field names, got ${JSON.stringify(name)}`);
     if (name === '*') {
       for (const f of schema.fields) {
-        if (f.dataType === 'FloatVector') {
+        if (isDenseVectorType(f.dataType)) {
           if (!p.vectors.includes(f.name)) p.vectors.push(f.name);
-        } else if (f.dataType !== 'SparseFloatVector' && !p.scalar.includes(f.name)) {
+        } else if (!f.isFunctionOutput && !p.scalar.includes(f.name)) {
           p.scalar.push(f.name);
         }
       }
@@ -36,10 +41,11 @@ export function resolveOutputFields(schema: CollectionSchema, requested: string[
     }
     const f = byName.get(name);
     if (f) {
-      if (f.dataType === 'FloatVector') {
+      if (isDenseVectorType(f.dataType)) {
         if (!p.vectors.includes(name)) p.vectors.push(name);
-      } else if (f.dataType === 'SparseFloatVector') {
-        throw invalid(`outputFields: "${name}" is a BM25 function output and cannot be returned`);
+      } else if (f.isFunctionOutput) {
+        // Milvus's words, which clients match: the field holds BM25 weights computed from its input.
+        throw invalid(`not allowed to retrieve raw data of field ${name}`);
       } else if (!p.scalar.includes(name)) {
         p.scalar.push(name);
       }
@@ -58,7 +64,7 @@ export function project(p: Projection, seg: Segment, offset: number): Row {
   const row = seg.rows[offset];
   const out: Row = { [p.pk]: row[p.pk] };
   for (const f of p.scalar) out[f] = row[f] ?? p.defaults[f] ?? null;
-  for (const f of p.vectors) out[f] = seg.vectorAt(f, offset);
+  for (const f of p.vectors) out[f] = readDenseVector(p.vectorTypes[f], seg.vectorAt(f, offset));
   const meta = row[DYNAMIC_FIELD] as Record<string, unknown> | undefined;
   if (meta) {
     if (p.allDynamic) Object.assign(out, meta);

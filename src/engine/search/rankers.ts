@@ -3,7 +3,7 @@
 import type { PrimaryKey, Ranker, SearchHit } from '../api';
 import { invalid } from '../errors';
 
-export type ScoreKind = 'L2' | 'IP' | 'COSINE' | 'BM25';
+export type ScoreKind = 'L2' | 'IP' | 'COSINE' | 'HAMMING' | 'JACCARD' | 'BM25';
 
 export interface RankedList {
   hits: SearchHit[];
@@ -46,7 +46,10 @@ export function fuse(lists: RankedList[], ranker: Ranker): SearchHit[] {
 export function normalize(distance: number, metric: ScoreKind): number {
   switch (metric) {
     case 'L2':
+    case 'HAMMING':
       return 1 - (2 * Math.atan(distance)) / Math.PI;
+    case 'JACCARD':
+      return 1 - distance;
     case 'COSINE':
       return (distance + 1) / 2;
     case 'IP':

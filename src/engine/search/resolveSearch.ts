@@ -3,7 +3,9 @@
 
 import type { SearchRequest, SearchTimeParams } from '../api';
 import { invalid } from '../errors';
-import type { CollectionSchema, FieldSchema } from '../schema/types';
+import { type CollectionSchema, type DenseVectorType, type FieldSchema, type SparseVector, isVectorType } from '../schema/types';
+import { defaultMetricFor, writeDenseVector } from '../schema/denseVector';
+import { checkSparseVector } from '../schema/sparseVector';
 import type { ScoreKind } from './rankers';
 import type { VectorQuery } from './vectorSearch';
 
@@ -12,7 +14,7 @@ export const DEFAULT_METRIC = 'COSINE';
 const MAX_TOPK = 16384;
 
 export interface ResolvedSearch {
-  queries: Array<Float32Array | string>;
+  queries: Array<Float32Array | string | SparseVector>;
   base: Omit<VectorQuery, 'query'>;
 }
 
@@ -21,7 +23,7 @@ export function resolveSearch(
   indexes: Array<{ fieldName: string; spec: { metricType: string } }>,
   req: SearchRequest,
 ): ResolvedSearch {
-  const vectorFields = schema.fields.filter((f) => f.dataType === 'FloatVector' || f.dataType === 'SparseFloatVector');
+  const vectorFields = schema.fields.filter((f) => isVectorType(f.dataType));
   let field: FieldSchema | undefined;
   if (req.annsField === undefined || req.annsField === '') {
     if (vectorFields.length !== 1) {
@@ -33,8 +35,9 @@ export function resolveSearch(
     if (!field) throw invalid(`annsField "${req.annsField}" is not a vector field of this collection`);
   }
   const sparse = field.dataType === 'SparseFloatVector';
+  const bm25 = sparse && !!field.isFunctionOutput;
   const indexMetric = indexes.find((i) => i.fieldName === field!.name)?.spec.metricType;
-  const metric = (sparse ? 'BM25' : indexMetric ?? DEFAULT_METRIC) as ScoreKind;
+  const metric = (bm25 ? 'BM25' : sparse ? 'IP' : indexMetric ?? defaultMetricFor(field.dataType as DenseVectorType)) as ScoreKind;
   if (req.metricType !== undefined && (req.metricType as string) !== metric) {
     throw invalid(`metric type mismatch: field "${field.name}" is indexed with ${metric}, the search asked for ${req.metricType}`);
   }
@@ -48,18 +51,13 @@ export function resolveSearch(
   if (!Array.isArray(req.data) || req.data.length === 0) throw invalid('data must hold at least one query vector');
   const dim = field.dim as number;
   const queries = req.data.map((q, i) => {
-    if (sparse) {
+    if (bm25) {
       if (typeof q !== 'string') throw invalid(`data[${i}]: field "${field!.name}" is a BM25 field; give query text`);
       return q;
     }
-    if (!(Array.isArray(q) || q instanceof Float32Array)) throw invalid(`data[${i}]: expected a float vector of dim ${dim}`);
-    if (q.length !== dim) throw invalid(`data[${i}]: expected dim ${dim}, got ${q.length}`);
+    if (sparse) return checkSparseVector(q, `data[${i}]`);
     const v = new Float32Array(dim);
-    for (let j = 0; j < dim; j++) {
-      const x = q[j] as unknown;
-      if (typeof x !== 'number' || !Number.isFinite(x)) throw invalid(`data[${i}]: element ${j} is not a finite number`);
-      v[j] = x;
-    }
+    writeDenseVector(field!, q, v, 0, `data[${i}]`);
     return v;
   });
   const params = checkParams(req.params ?? {});
@@ -67,7 +65,7 @@ export function resolveSearch(
   if (req.groupByField !== undefined && req.groupByField !== '') {
     const g = schema.fields.find((f) => f.name === req.groupByField);
     if (!g) throw invalid(`groupByField "${req.groupByField}" does not exist`);
-    if (['FloatVector', 'SparseFloatVector', 'JSON', 'Array', 'Float', 'Double'].includes(g.dataType)) {
+    if (isVectorType(g.dataType) || ['JSON', 'Array', 'Float', 'Double', 'Geometry'].includes(g.dataType)) {
       throw invalid(`groupByField "${g.name}" has type ${g.dataType}; group by a Bool, Int or VarChar field`);
     }
     const size = req.groupSize ?? 1;

@@ -5,7 +5,9 @@
 import type { SearchTimeParams } from '../api';
 import type { Bm25Stats } from '../index/bm25';
 import type { MetricType } from '../index/types';
+import type { SparseVector } from '../schema/types';
 import type { Segment } from '../segment';
+import { sparseSearch } from './sparseSearch';
 import { exactSearch, filteredSearch } from './filteredSearch';
 import type { ScoreKind } from './rankers';
 import type { AllowSet } from './vectorSearch';
@@ -20,7 +22,7 @@ export function searchSegment(
   allow: AllowSet,
   field: string,
   metric: ScoreKind,
-  query: Float32Array | string,
+  query: Float32Array | string | SparseVector,
   k: number,
   params: SearchTimeParams,
   bm25Stats?: Bm25Stats,
@@ -32,6 +34,7 @@ export function searchSegment(
     const hits = bm.search(query, k, allowFn, bm25Stats);
     return hits.labels.map((label, i) => ({ label, distance: hits.distances[i] }));
   }
+  if (!(query instanceof Float32Array)) return sparseSearch(seg, field, query, k, allowFn);
   const vectors = seg.vectorsOf(field);
   const dim = seg.dimOf(field);
   const index = seg.indexes.get(field);

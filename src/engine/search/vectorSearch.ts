@@ -4,8 +4,10 @@
 
 import type { PrimaryKey, SearchHit, SearchTimeParams } from '../api';
 import { invalid } from '../errors';
+import { smallerIsBetter } from '../index/distance';
 import { type Bm25Stats, mergeBm25Stats } from '../index/bm25';
 import type { Segment } from '../segment';
+import type { SparseVector } from '../schema/types';
 import type { ScoreKind } from './rankers';
 import { type Candidate, searchSegment } from './segmentSearch';
 
@@ -17,7 +19,8 @@ export interface AllowSet {
 export interface VectorQuery {
   field: string;
   metric: ScoreKind;
-  query: Float32Array | string;
+  /** Dense vector, BM25 query text, or a user sparse vector. */
+  query: Float32Array | string | SparseVector;
   limit: number;
   offset: number;
   params: SearchTimeParams;
@@ -31,7 +34,7 @@ export interface Merged {
 }
 
 export function largerIsBetter(metric: ScoreKind): boolean {
-  return metric !== 'L2';
+  return !smallerIsBetter(metric);
 }
 
 /** Returns the winners of one query, best first, with their segment and offset. */

@@ -7,16 +7,21 @@
 //         relative to the body start
 //   trailer: u32 crc32(every byte before the trailer) | "LSEG"
 // Column encodings: Bool → u8 per row; Int8/16/32 → typed arrays; Int64, Double → float64
-// (INT64 values are safe integers, exact in a double); Float → float32 when every value is
-// exactly a float32, else float64 (so a value reads back as it was written); VarChar → u32
-// offsets[n+1] + UTF-8 bytes; JSON, Array, sparse vectors and '$meta' → the same, holding JSON.
-// A column with any null gets a null bitmap (bit set = null). FloatVector → raw float32.
+// (exact while every INT64 value is a safe integer; a column holding a larger one, a bigint, is
+// int64 instead); Float → float32 when every value is exactly a float32, else float64 (so a value reads back as it was written); VarChar → u32
+// offsets[n+1] + UTF-8 bytes, and so Geometry (its WKT); Timestamptz → float64 microseconds since
+// the epoch (UTC; exact, as |µs| < 2^53 for years 1..9999); JSON, Array, sparse vectors and '$meta'
+// → UTF-8 JSON. A column with any null gets a null bitmap (bit set = null). Dense vectors → raw
+// float32 (every dense type is kept as float32 rows, see schema/denseVector.ts).
 
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { endianness } from 'node:os';
 import { EngineError, ErrorCode } from '../errors';
 import { primaryField, type CollectionSchema, type DataType } from '../schema/types';
+import { formatTimestamptz, timestamptzMicros } from '../schema/timestamptz';
+import { toInt64 } from '../schema/int64';
+import { parseRows, stringifyRows } from './int64Json';
 import { crc32 } from './crc32';
 import { writeFileAtomic } from './atomicFile';
 import { corruptFile, newerFormat, storageError } from './storageError';
@@ -26,7 +31,7 @@ export interface SegmentData {
   id: number;
   rowCount: number;
   /** Primary key column. */
-  pks: Array<number | string>;
+  pks: Array<number | bigint | string>;
   /** Scalar fields incl. '$meta'; null (or undefined) marks a null. */
   columns: Record<string, unknown[]>;
   /** Per FloatVector field, rowCount × dim floats. */
@@ -47,7 +52,7 @@ const MAGIC = Buffer.from('LOUPESEG', 'ascii');
 const TRAILER_MAGIC = Buffer.from('LSEG', 'ascii');
 const LITTLE_ENDIAN = endianness() === 'LE';
 
-type Encoding = 'bool' | 'i8' | 'i16' | 'i32' | 'f32' | 'f64' | 'utf8' | 'json';
+type Encoding = 'bool' | 'i8' | 'i16' | 'i32' | 'f32' | 'f64' | 'utf8' | 'json' | 'tsz' | 'i64';
 interface Block { offset: number; length: number }
 interface ColumnEntry { name: string; encoding: Encoding; data: Block; offsets?: Block; nulls?: Block }
 interface VectorEntry { name: string; dim: number; data: Block }
@@ -72,9 +77,12 @@ function encodingFor(type: DataType | undefined, values: unknown[]): Encoding {
     case 'Int8': return 'i8';
     case 'Int16': return 'i16';
     case 'Int32': return 'i32';
-    case 'Int64': case 'Double': return 'f64';
+    // Int64 beyond 2^53 is a bigint (schema/int64.ts): then the column is exact int64s.
+    case 'Int64': return values.some((v) => typeof v === 'bigint') ? 'i64' : 'f64';
+    case 'Double': return 'f64';
     case 'Float': return values.every((v) => v == null || (typeof v === 'number' && Math.fround(v) === v)) ? 'f32' : 'f64';
-    case 'VarChar': return 'utf8';
+    case 'VarChar': case 'Geometry': return 'utf8';
+    case 'Timestamptz': return 'tsz';
     default: return 'json'; // JSON, Array, SparseFloatVector, '$meta', fields the schema does not name
   }
 }
@@ -107,13 +115,35 @@ function encodeColumn(name: string, encoding: Encoding, values: unknown[], where
     for (let i = 0; i < n; i++) {
       if (!isNull(i)) {
         if (encoding === 'utf8' && typeof values[i] !== 'string') throw bad(i, 'a string');
-        const b = Buffer.from(encoding === 'utf8' ? (values[i] as string) : JSON.stringify(values[i]), 'utf8');
+        const b = Buffer.from(encoding === 'utf8' ? (values[i] as string) : stringifyRows(values[i]), 'utf8');
         chunks.push(b);
         total += b.length;
       }
       offsets[i + 1] = total;
     }
     return { entry: { name, encoding }, parts: { data: Buffer.concat(chunks, total), offsets: u32Bytes(offsets), nulls } };
+  }
+  if (encoding === 'i64') {
+    const arr = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (isNull(i)) continue;
+      const v = values[i];
+      if (typeof v !== 'bigint' && !(typeof v === 'number' && Number.isSafeInteger(v))) throw bad(i, 'an Int64');
+      arr[i] = BigInt(v);
+    }
+    const bytes = new Uint8Array(arr.byteLength);
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < n; i++) view.setBigInt64(i * 8, arr[i], true);
+    return { entry: { name, encoding }, parts: { data: bytes, offsets: undefined, nulls } };
+  }
+  if (encoding === 'tsz') {
+    const arr = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (isNull(i)) continue;
+      if (typeof values[i] !== 'string') throw bad(i, 'a Timestamptz string');
+      arr[i] = timestamptzMicros(values[i] as string);
+    }
+    return { entry: { name, encoding }, parts: { data: numbersToBytes(arr), offsets: undefined, nulls } };
   }
   const Typed = TYPED[encoding];
   const arr = new Typed(n);
@@ -177,7 +207,7 @@ export async function writeSegment(dir: string, data: SegmentData, schema: Colle
     return { ...entry, data, offsets: place(p.offsets), nulls: place(p.nulls) };
   };
 
-  const pk = column(pkField.name, pkField.dataType === 'VarChar' ? 'utf8' : 'f64', data.pks);
+  const pk = column(pkField.name, encodingFor(pkField.dataType, data.pks), data.pks);
   check(!pk.nulls, `primary key "${pkField.name}" has a null`);
   const columns = Object.entries(data.columns).map(([name, values]) => {
     check(values.length === data.rowCount, `column "${name}" has ${values.length} values for ${data.rowCount} rows`);
@@ -258,7 +288,7 @@ export function decodeSegment(file: string, buf: Buffer): SegmentData {
     vectors[v.name] = readFloats(block(v.data));
     dims[v.name] = v.dim;
   }
-  return { id: directory.id, rowCount: n, pks: readColumn(directory.pk) as Array<number | string>, columns, vectors, dims };
+  return { id: directory.id, rowCount: n, pks: readColumn(directory.pk) as Array<number | bigint | string>, columns, vectors, dims };
 }
 
 function decodeColumn(c: ColumnEntry, n: number, block: (b: Block) => Buffer): unknown[] {
@@ -271,7 +301,7 @@ function decodeColumn(c: ColumnEntry, n: number, block: (b: Block) => Buffer): u
     for (let i = 0; i < n; i++) {
       if (isNull(i)) { out[i] = null; continue; }
       const text = data.toString('utf8', offsets.readUInt32LE(i * 4), offsets.readUInt32LE(i * 4 + 4));
-      out[i] = c.encoding === 'json' ? JSON.parse(text) : text;
+      out[i] = c.encoding === 'json' ? parseRows(text) : text;
     }
     return out;
   }
@@ -281,6 +311,8 @@ function decodeColumn(c: ColumnEntry, n: number, block: (b: Block) => Buffer): u
     : c.encoding === 'i16' ? (i) => data.readInt16LE(i * 2)
     : c.encoding === 'i32' ? (i) => data.readInt32LE(i * 4)
     : c.encoding === 'f32' ? (i) => data.readFloatLE(i * 4)
+    : c.encoding === 'tsz' ? (i) => formatTimestamptz(data.readDoubleLE(i * 8))
+    : c.encoding === 'i64' ? (i) => toInt64(data.readBigInt64LE(i * 8)) // always in range: a number or a bigint
     : (i) => data.readDoubleLE(i * 8);
   for (let i = 0; i < n; i++) out[i] = isNull(i) ? null : read(i);
   return out;

@@ -11,13 +11,14 @@
 import { endianness } from 'node:os';
 import { EngineError, ErrorCode } from '../errors';
 import type { Row } from '../schema/types';
+import { parseRows, stringifyRows } from './int64Json';
 
 export type WalOp =
   /** rows = scalar part incl. pk and '$meta'; vectors[field] = rows.length × dim floats. */
   | { type: 'insert'; rows: Row[]; vectors: Record<string, Float32Array> }
   /** Delete-then-insert by primary key, applied atomically. */
   | { type: 'upsert'; rows: Row[]; vectors: Record<string, Float32Array> }
-  | { type: 'delete'; pks: Array<number | string> };
+  | { type: 'delete'; pks: Array<number | bigint | string> };
 
 const TYPE_CODE = { insert: 1, upsert: 2, delete: 3 } as const;
 const LITTLE_ENDIAN = endianness() === 'LE';
@@ -31,14 +32,14 @@ const pad4 = (n: number): number => (n + 3) & ~3;
 /** Encodes one operation as a self-contained payload (the WAL adds length and checksum). */
 export function encodeWalOp(op: WalOp): Buffer {
   if (op.type === 'delete') {
-    const json = Buffer.from(JSON.stringify(op.pks), 'utf8');
+    const json = Buffer.from(stringifyRows(op.pks), 'utf8');
     const out = Buffer.allocUnsafe(8 + json.length);
     out.writeUInt32LE(TYPE_CODE.delete, 0);
     out.writeUInt32LE(json.length, 4);
     json.copy(out, 8);
     return out;
   }
-  const json = Buffer.from(JSON.stringify(op.rows), 'utf8');
+  const json = Buffer.from(stringifyRows(op.rows), 'utf8');
   const fields = Object.entries(op.vectors).map(([name, data]) => {
     if (!(data instanceof Float32Array)) throw malformed(`vectors of field "${name}" must be a Float32Array`);
     if (op.rows.length > 0 ? data.length % op.rows.length !== 0 : data.length !== 0) {
@@ -139,7 +140,7 @@ class Reader {
   json(): unknown {
     const text = this.bytes(this.u32()).toString('utf8');
     try {
-      return JSON.parse(text);
+      return parseRows(text);
     } catch {
       throw malformed('its JSON part does not parse');
     }

@@ -46,11 +46,17 @@ const IDENTIFIER_PART =
  */
 export function analyzerOptions(params?: Record<string, JsonValue> | null): AnalyzerOptions {
   const p = params ?? {};
+  // Milvus's building-block form ({tokenizer: 'standard', filter: ['lowercase']}) is the standard
+  // analyzer, which keeps words of any length (Loupe's own default drops one-letter words).
+  const tokenizer = p.tokenizer;
+  if (tokenizer !== undefined && tokenizer !== 'standard') {
+    throw invalid(`analyzer_params.tokenizer: unsupported tokenizer ${JSON.stringify(tokenizer)} (use "standard")`);
+  }
   const type = p.type ?? 'standard';
   if (type !== 'standard' && type !== 'code') {
     throw invalid(`analyzer_params.type: unsupported analyzer ${JSON.stringify(type)} (use "standard" or "code")`);
   }
-  const minTokenLength = lengthParam(p, 'min_token_length', DEFAULT_MIN_TOKEN_LENGTH);
+  const minTokenLength = lengthParam(p, 'min_token_length', tokenizer === 'standard' ? 1 : DEFAULT_MIN_TOKEN_LENGTH);
   const maxTokenLength = lengthParam(p, 'max_token_length', DEFAULT_MAX_TOKEN_LENGTH);
   if (minTokenLength > maxTokenLength) {
     throw invalid(`analyzer_params: min_token_length ${minTokenLength} exceeds max_token_length ${maxTokenLength}`);

@@ -185,11 +185,12 @@ test('MilvusClient over gRPC: bad input gets a Milvus-style error naming what is
       collection_name: 'bits',
       fields: [
         { name: 'id', data_type: DataType.Int64, is_primary_key: true },
-        { name: 'b', data_type: DataType.BinaryVector, dim: 8 },
+        { name: 'b', data_type: DataType.BinaryVector, dim: 16 },
+        { name: 'tag', data_type: DataType.VarChar, max_length: 2, default_value: 'toolong' },
       ],
     }).catch((e: { error_code: string | number; reason: string }) => e);
     assert.notEqual(binary.error_code, 'Success');
-    assert.match(binary.reason, /BinaryVector is not supported by Loupe/);
+    assert.match(binary.reason, /field 2 \("tag"\), default value: string of 7 bytes exceeds max_length 2/);
     assert.equal((await s.client.hasCollection({ collection_name: 'bits' })).value, false);
 
     const otherDb = new MilvusClient({ address: s.server.address, token: TOKEN, database: 'other' });

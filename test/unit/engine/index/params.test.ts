@@ -27,7 +27,7 @@ describe('index parameters', () => {
     throwsClear(() => createIndex(spec('HNSW', { efConstruction: '200' }), 64), /efConstruction .* got "200"/);
     throwsClear(() => createIndex(spec('HNSW', { nlist: 10 }), 64), /unknown build parameter "nlist"/);
     throwsClear(() => createIndex({ indexType: 'DISKANN' as IndexType, metricType: 'L2', params: {} }, 64), /unknown index type "DISKANN"/);
-    throwsClear(() => createIndex({ indexType: 'FLAT', metricType: 'HAMMING' as 'L2', params: {} }, 64), /unknown metric type "HAMMING"/);
+    throwsClear(() => createIndex({ indexType: 'FLAT', metricType: 'SUBSTRUCTURE' as 'L2', params: {} }, 64), /unknown metric type "SUBSTRUCTURE"/);
     throwsClear(() => createIndex(spec('FLAT', {}), 0), /dim must be a positive integer/);
   });
 

@@ -135,8 +135,8 @@ test('missing fields are 1802 and wrong types 1801, each naming the field', asyn
     ['/v2/vectordb/entities/insert', { collectionName: 'docs', data: [1] }, 1801, /data\[0\] must be an object/],
     ['/v2/vectordb/entities/get', { collectionName: 'docs', id: [1, { x: 1 }] }, 1806, /id\[1\]/],
     ['/v2/vectordb/entities/hybrid_search', { collectionName: 'docs', search: [{ data: [[1, 0]] }], rerank: { strategy: 'magic' } }, 1801, /rerank\.strategy/],
-    ['/v2/vectordb/collections/create', { collectionName: 'x', schema: { fields: [{ fieldName: 'v', dataType: 'BinaryVector' }] } }, 1801, /schema\.fields\[0\]\.dataType: data type BinaryVector is not supported/],
-    ['/v2/vectordb/collections/create', { collectionName: 'x', dimension: 4, metricType: 'HAMMING' }, 1801, /metricType/],
+    ['/v2/vectordb/collections/create', { collectionName: 'x', schema: { fields: [{ fieldName: 'v', dataType: 'Text' }] } }, 1801, /schema\.fields\[0\]\.dataType: data type Text is not supported/],
+    ['/v2/vectordb/collections/create', { collectionName: 'x', dimension: 4, metricType: 'SUBSTRUCTURE' }, 1801, /metricType/],
   ];
   for (const [path, body, code, message] of cases) {
     const r = await post(server, path, body);
