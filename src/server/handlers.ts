@@ -154,7 +154,10 @@ export class IndexHandlers {
     if (!index) return;
     this.index = index;
     this.searches = new WorkspaceSearch(index.workspace);
-    board.update({ ...CLEARED, ...index.status() });
+    // Until the first pass starts, "ready" would claim an up-to-date index that has not even
+    // been scanned (the watcher registration below is a round trip to the client).
+    const opened = index.status();
+    board.update({ ...CLEARED, ...opened, ...(opened.state === 'ready' ? { state: 'starting', message: 'Scanning the workspace' } : {}) });
     await this.watchFiles();
     await this.runFullPass(index);
   }
