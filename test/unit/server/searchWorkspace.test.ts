@@ -8,8 +8,8 @@ import { after, before, test } from 'node:test';
 import type { SearchMode } from '../../../src/protocol/requests';
 import { IndexModels } from '../../../src/server/indexer/models';
 import { WorkspaceIndex } from '../../../src/server/indexer/workspaceIndex';
-import { WorkspaceSearch } from '../../../src/server/search/workspaceSearch';
-import { TINY_MODELS, copyWorkspace, scratchDir } from './indexerFixtures';
+import type { WorkspaceSearch } from '../../../src/server/search/workspaceSearch';
+import { TINY_MODELS, copyWorkspace, scratchDir, searchOf } from './indexerFixtures';
 import { countCompiles } from './storeFixtures';
 
 let models: IndexModels;
@@ -20,7 +20,7 @@ before(async () => {
   models = await IndexModels.load(TINY_MODELS);
   index = await WorkspaceIndex.open({ folders: [{ name: 'workspace', absPath: copyWorkspace() }], dataDir: scratchDir('wsearch-data'), models });
   await index.indexAll();
-  search = new WorkspaceSearch(index.workspace);
+  search = searchOf(index);
 });
 
 after(async () => {
