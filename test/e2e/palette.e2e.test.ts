@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { waitFor, withCodeServer } from './harness';
-import { paletteSearch, quickInput, waitForIndex } from './searchUi';
+import { openQuickPick, paletteSearch, quickInput, waitForIndex } from './searchUi';
 
 test('palette search, shortcut errors, hover, live updates', { timeout: 300_000 }, async (t) => {
   await withCodeServer({ name: 'palette' }, async (s) => {
@@ -73,8 +73,7 @@ test('palette search, shortcut errors, hover, live updates', { timeout: 300_000 
     });
 
     await t.test('Search Images lists image hits; accept opens the image', async () => {
-      await s.runCommand('Loupe: Search Images');
-      const q = quickInput(s);
+      const q = await openQuickPick(s, 'Loupe: Search Images', 'Loupe: Search Images');
       await q.input.fill('a red square');
       const row = q.rows.filter({ hasText: 'red-square.png' }).first();
       await row.waitFor({ timeout: 15_000 });

@@ -31,18 +31,26 @@ export function quickInput(s: CodeServerSession): { input: Locator; title: Locat
   };
 }
 
+/**
+ * Runs `command` from the command palette and waits for the QuickPick it opens (its title
+ * contains `title`). The palette can lose a command when an editor opening from the previous
+ * step takes focus between typing and Enter (a driver race, not a product answer): then it is
+ * run again; a third miss fails the test with a screenshot.
+ */
+export async function openQuickPick(s: CodeServerSession, command: string, title: string): Promise<ReturnType<typeof quickInput>> {
+  const q = quickInput(s);
+  const opened = q.title.filter({ hasText: title });
+  for (let attempt = 1; ; attempt++) {
+    await s.runCommand(command);
+    if (await opened.waitFor({ timeout: 10_000 }).then(() => true, () => false)) return q;
+    await s.screenshot(`palette-open-failure-${attempt}`);
+    if (attempt === 3) throw new Error(`"${command}" did not open its QuickPick (see test-results/palette-open-failure-*.png)`);
+  }
+}
+
 /** Opens "Loupe: Search Workspace" and types `query`; returns the QuickPick parts. */
 export async function paletteSearch(s: CodeServerSession, query: string): Promise<ReturnType<typeof quickInput>> {
-  const q = quickInput(s);
-  const opened = q.title.filter({ hasText: 'Loupe: Search Workspace' });
-  // One more try if the palette lost the command (a driver race, not a product answer): a second
-  // miss fails the test with a screenshot.
-  for (let attempt = 1; ; attempt++) {
-    await s.runCommand('Loupe: Search Workspace');
-    if (await opened.waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
-    await s.screenshot(`palette-open-failure-${attempt}`);
-    if (attempt === 2) throw new Error('"Loupe: Search Workspace" did not open its QuickPick (see test-results/palette-open-failure-*.png)');
-  }
+  const q = await openQuickPick(s, 'Loupe: Search Workspace', 'Loupe: Search Workspace');
   await q.input.fill(query);
   return q;
 }
