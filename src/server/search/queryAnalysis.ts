@@ -25,6 +25,9 @@ const QUALIFIER = /::|\\|->|\./;
 /** An identifier with an inner capital or an underscore: a code name even inside prose. */
 const CODE_NAME = /^(?:[\p{Lu}][\p{Ll}\p{N}]+[\p{Lu}][\p{L}\p{N}]*|[\p{Ll}][\p{Ll}\p{N}]*[\p{Lu}][\p{L}\p{N}]*|[\p{L}][\p{L}\p{N}]*_[\p{L}\p{N}_]+)$/u;
 
+/** Nouns that say the word before them names a definition: "Job interface", "Handler trait". */
+const KIND_WORDS = new Set(['interface', 'class', 'struct', 'trait', 'type', 'protocol', 'module', 'enum', 'object', 'record', 'typeclass', 'behaviour', 'behavior']);
+
 /** Function words of English questions; they match everywhere and say nothing about code. */
 const STOP_WORDS = new Set(
   ('a an and are as at be been by can do does for from has have how i if in into is it its not of on or ' +
@@ -52,12 +55,26 @@ export function analyzeQuery(query: string): QueryAnalysis {
   // A name typed all in lowercase may mean the capitalised class ("view" → View).
   const capitalised = /^\p{Ll}+$/u.test(last) ? [last[0].toUpperCase() + last.slice(1)] : [];
   const symbolNames = identifier ? [...new Set([last, trimmed, ...capitalised])] : [];
-  const embeddedSymbols = identifier ? [] : [...new Set(words.filter((w) => CODE_NAME.test(w)))];
+  const embeddedSymbols = identifier ? [] : namesInProse(words);
   const content = lower.filter((w) => !STOP_WORDS.has(w));
   const keywords = [...new Set(content.flatMap((w) => [w, ...splitIdentifier(w)]).filter((w) => w.length >= 3))];
   // Prose only: an identifier goes to BM25 as typed (the analyzer splits it the way it split the code).
   const bm25Text = identifier ? trimmed : [...new Set(content.flatMap((w) => [w, ...stems(w)]))].join(' ') || trimmed;
   return { identifier, symbolNames, embeddedSymbols, keywords, bm25Text, asksFor };
+}
+
+/**
+ * Names a prose query spells: code-shaped words (RouterGroup, parse_args) and a capitalised
+ * word a kind noun follows ("Job interface", "Handler trait": the person names the type they
+ * mean). Not the parts of a dotted name: "Newtonsoft.Json" or "mini.pick" name a project or
+ * module more often than the definition (measured on the dev split).
+ */
+function namesInProse(words: string[]): string[] {
+  const names = words.filter((w) => CODE_NAME.test(w));
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (/^\p{Lu}\p{Ll}[\p{L}\p{N}]*$/u.test(words[i]) && KIND_WORDS.has(words[i + 1].toLowerCase())) names.push(words[i]);
+  }
+  return [...new Set(names)];
 }
 
 /**

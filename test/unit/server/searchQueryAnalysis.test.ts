@@ -17,6 +17,13 @@ test('identifiers, qualified names and one-letter names are identifier queries; 
   assert.ok(prose.bm25Text.split(' ').includes('route'), prose.bm25Text);
 });
 
+test('a capitalised word before a kind noun names the type a prose query means; a dotted project name does not', () => {
+  assert.deepEqual(analyzeQuery('Job interface and coroutine lifecycle management').embeddedSymbols, ['Job']);
+  assert.deepEqual(analyzeQuery('how the Handler trait dispatches requests').embeddedSymbols, ['Handler']);
+  // Capitalised without a kind noun after it (sentence start, a product name): no name.
+  assert.deepEqual(analyzeQuery('Date handling and ISO 8601 parsing in Newtonsoft.Json').embeddedSymbols, []);
+});
+
 test('a query that asks for tests or docs says so (their down-weighting is lifted)', () => {
   assert.ok(analyzeQuery('tests for the router').asksFor.has('test'));
   assert.ok(analyzeQuery('readme install section').asksFor.has('doc'));

@@ -39,6 +39,15 @@ const FILES: Record<string, string> = {
   'src/lexer.py': ['def lex(text):', '    """Parse tokens with a lexer."""', '    return list(text)', ''].join('\n'),
   // Prose that paraphrases: "registering" / "handlers" against "Registers" / "handler".
   'src/events.ts': ['/** Registers a handler for an event name. */', 'export function on(name: string, handler: () => void): void {', '  bus.set(name, handler);', '}'].join('\n'),
+  // A type named in prose ("Job interface"), and a file that talks about jobs far more.
+  'src/job.ts': ['export interface Job {', '  cancel(): void;', '}'].join('\n'),
+  'src/jobs.ts': [
+    '/** The lifecycle of a job through the Job interface: a scope starts each job, tracks the job lifecycle, and cancels every job. */',
+    'export function launchJobs(count: number): number {',
+    '  // job lifecycle through the interface: start job, watch job, cancel job',
+    '  return count;',
+    '}',
+  ].join('\n'),
   'src/noise.ts': ['export function unrelated(): number {', '  return 42;', '}'].join('\n'),
 };
 
@@ -99,6 +108,11 @@ test('one file does not fill the first page', async () => {
 test('a prose query finds the function whose doc comment words it differently', async () => {
   const hits = await search('registering event handlers');
   assert.equal(hits[0]?.path, 'src/events.ts');
+});
+
+test('a prose query that names a type ("Job interface") finds its definition above a file about jobs', async () => {
+  const hits = await search('Job interface and job lifecycle');
+  assert.equal(hits[0]?.path, 'src/job.ts', hits.map((h) => h.path).join(', '));
 });
 
 for (const mode of ['text', 'hybrid'] as const) {
