@@ -50,8 +50,12 @@ export function definesName(row: Row, names: readonly string[]): boolean {
 export function definitionNesting(row: Row, names: readonly string[]): number | undefined {
   const symbol = String(row[F.symbol] ?? '');
   const kind = String(row[F.kind] ?? '');
-  const last = symbol.split('.').pop() ?? '';
-  if (DEFINING_KINDS.has(kind) && names.some((n) => n === last || n === symbol)) {
+  const parts = symbol.split('.');
+  const last = parts[parts.length - 1] ?? '';
+  // A constructor carries its class's name (ObjectMapper.ObjectMapper): it builds the class, the
+  // class's own chunk defines it.
+  const constructor = parts.length >= 2 && parts[parts.length - 2] === last;
+  if (DEFINING_KINDS.has(kind) && !constructor && names.some((n) => n === last || n === symbol)) {
     // A class's member-less gap chunks carry the class's symbol too: only its header line defines it.
     if (kind !== 'class') return 0;
   }

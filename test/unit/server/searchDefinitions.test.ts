@@ -22,3 +22,10 @@ test('a qualified definition reports how deeply its name is nested', () => {
   assert.equal(definitionNesting(chunk('class Schema:'), ['Schema']), 0);
   assert.equal(definitionNesting(chunk('def load(schema)', 'function', 'load'), ['Schema']), undefined);
 });
+
+test('a constructor carries its class name but does not define the class; a method of that name elsewhere does', () => {
+  const ctor = chunk('public ObjectMapper(JsonFactory f) {\n    this(f, null);\n}', 'method', 'ObjectMapper.ObjectMapper');
+  assert.equal(definesName(ctor, ['ObjectMapper']), false);
+  assert.equal(definesName(chunk('public class ObjectMapper\n    implements Versioned\n{', 'class', 'ObjectMapper'), ['ObjectMapper']), true);
+  assert.equal(definesName(chunk('public JsonMapper mapper() {', 'method', 'Builder.mapper'), ['mapper']), true);
+});
