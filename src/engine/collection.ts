@@ -181,7 +181,7 @@ export class Collection {
     this.ensureLoaded();
     const outputs = req.outputFields ?? [];
     const counting = outputs.length === 1 && outputs[0].toLowerCase() === 'count(*)';
-    const scope = this.partitions.readScope(req.partitionNames);
+    const scope = this.partitions.readScope(req.partitionNames, 'query');
     const given = both(req.filter && req.filter.trim() !== '' ? this.compile(req.filter, req.filterParams) : undefined, req.compiledFilter);
     const filter = both(given, scope);
     const offset = nonNegativeInt(req.offset ?? 0, 'offset');
@@ -211,7 +211,7 @@ export class Collection {
     this.ensureLoaded();
     if (req.ids !== undefined) req = { ...req, data: await this.storedQueries(req, req.ids) };
     const r = resolveSearch(this.schema, this.indexes, req);
-    const scope = this.partitions.readScope(req.partitionNames);
+    const scope = this.partitions.readScope(req.partitionNames, 'search');
     const given = both(req.filter && req.filter.trim() !== '' ? this.compile(req.filter, req.filterParams) : undefined, req.compiledFilter);
     const filter = both(given, scope);
     const projection = resolveOutputFields(this.schema, req.outputFields);
