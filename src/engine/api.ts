@@ -57,6 +57,11 @@ export interface SearchRequest {
   /** One or many query vectors; for a BM25 sparse field, raw query text. */
   /** Dense vectors, BM25 query text, or sparse vectors (index → weight) for a user sparse field. */
   data: Array<Float32Array | number[] | string | Record<number, number>>;
+  /**
+   * Search by primary keys (Milvus's `ids`): the stored vectors of these rows, in this order,
+   * are the queries; `data` is then empty.
+   */
+  ids?: PrimaryKey[];
   /** The vector field to search; may be omitted when the collection has exactly one. */
   annsField?: string;
   limit: number;

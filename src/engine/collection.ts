@@ -26,6 +26,7 @@ import { allowSet, matchingOffsets } from './search/allowBits';
 import { resolveOutputFields, project } from './search/outputFields';
 import { fuse, type RankedList } from './search/rankers';
 import { resolveSearch } from './search/resolveSearch';
+import { queriesByIds, searchedField } from './search/queriesByIds';
 import { orderGroups, searchSegments, type Merged } from './search/vectorSearch';
 import type { Segment } from './segment';
 import { type IndexEntry, SegmentSet } from './segmentSet';
@@ -180,7 +181,7 @@ export class Collection {
     this.ensureLoaded();
     const outputs = req.outputFields ?? [];
     const counting = outputs.length === 1 && outputs[0].toLowerCase() === 'count(*)';
-    const scope = this.partitions.readScope(req.partitionNames);
+    const scope = this.partitions.readScope(req.partitionNames, 'query');
     const given = both(req.filter && req.filter.trim() !== '' ? this.compile(req.filter, req.filterParams) : undefined, req.compiledFilter);
     const filter = both(given, scope);
     const offset = nonNegativeInt(req.offset ?? 0, 'offset');
@@ -208,8 +209,9 @@ export class Collection {
 
   async search(req: SearchRequest): Promise<SearchResult> {
     this.ensureLoaded();
+    if (req.ids !== undefined) req = { ...req, data: await this.storedQueries(req, req.ids) };
     const r = resolveSearch(this.schema, this.indexes, req);
-    const scope = this.partitions.readScope(req.partitionNames);
+    const scope = this.partitions.readScope(req.partitionNames, 'search');
     const given = both(req.filter && req.filter.trim() !== '' ? this.compile(req.filter, req.filterParams) : undefined, req.compiledFilter);
     const filter = both(given, scope);
     const projection = resolveOutputFields(this.schema, req.outputFields);
@@ -224,6 +226,13 @@ export class Collection {
       }
       return merged.map((m) => this.hit(m, projection));
     });
+  }
+
+  /** The stored vectors a search by primary keys uses as its queries. */
+  private async storedQueries(req: SearchRequest, ids: PrimaryKey[]): Promise<SearchRequest['data']> {
+    const field = searchedField(this.schema, req.annsField);
+    const pk = this.schema.fields.find((f) => f.isPrimary)!.name;
+    return queriesByIds(req, ids, field, pk, await this.get(ids, [field.name]));
   }
 
   async hybridSearch(req: HybridSearchRequest): Promise<SearchHit[]> {

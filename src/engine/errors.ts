@@ -41,3 +41,11 @@ export class EngineError extends Error {
 export function invalid(message: string): EngineError {
   return new EngineError(ErrorCode.InvalidParameter, message);
 }
+
+/**
+ * A refusal Milvus answers with a plain error (code 65535, legacy `UnexpectedError`) rather than
+ * ErrParameterInvalid (1100, `IllegalArgument`); clients compare the two, so Loupe keeps which.
+ */
+export function refused(message: string): EngineError {
+  return new EngineError(ErrorCode.Unexpected, message);
+}

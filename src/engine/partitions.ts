@@ -3,7 +3,7 @@
 // partition's name under a hidden key. A request scoped to partitions becomes a row predicate
 // ANDed with its filter; a released partition is left out of searches that do not name it.
 
-import { EngineError, ErrorCode, invalid } from './errors';
+import { EngineError, ErrorCode, invalid, refused } from './errors';
 import { type CollectionSchema, type Row, DEFAULT_PARTITION, PARTITION_KEY } from './schema/types';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,254}$/;
@@ -39,17 +39,22 @@ export class Partitions {
   }
 
   /** The schema's partition list with `name` added; throws if it is taken or invalid. */
-  /** Milvus refuses partition names on a partition-key collection: the key decides. */
-  private refuseNamedWithKey(names: string[] | undefined): void {
+  /**
+   * Milvus refuses partition names on a partition-key collection: the key decides. (A query is
+   * refused as a bad parameter, a search with a plain error: Milvus's two code paths differ.)
+   */
+  private refuseNamedWithKey(names: string[] | undefined, op: 'query' | 'search'): void {
     const key = this.schema.fields.find((f) => f.isPartitionKey);
     if (key && names && names.length > 0) {
-      throw invalid(`collection "${this.collection}" has partition key "${key.name}": name no partitions, filter on the key instead`);
+      const message = `collection "${this.collection}" has partition key "${key.name}": name no partitions, filter on the key instead`;
+      throw op === 'query' ? invalid(message) : refused(message);
     }
   }
 
   withNew(name: unknown): string[] {
     const key = this.schema.fields.find((f) => f.isPartitionKey);
-    if (key) throw invalid(`collection "${this.collection}" has partition key "${key.name}": partitions cannot be created by hand`);
+    // A plain error in Milvus ("disable create partition if partition key mode is used").
+    if (key) throw refused(`collection "${this.collection}" has partition key "${key.name}": partitions cannot be created by hand`);
     if (typeof name !== 'string' || !NAME.test(name)) {
       throw invalid(`partition name ${JSON.stringify(name)} is invalid: use letters, digits, underscores and dashes, starting with a letter or underscore`);
     }
@@ -86,8 +91,8 @@ export class Partitions {
    * The rows a read may see: those of the named partitions (each must exist and be loaded), or
    * of every loaded partition; undefined when that is every row.
    */
-  readScope(names: string[] | undefined): ((row: Row) => boolean) | undefined {
-    this.refuseNamedWithKey(names);
+  readScope(names: string[] | undefined, op: 'query' | 'search'): ((row: Row) => boolean) | undefined {
+    this.refuseNamedWithKey(names, op);
     if (names === undefined || names.length === 0) {
       if (this.released.size === 0) return undefined;
       return (row) => !this.released.has(partitionOf(row));
@@ -101,7 +106,7 @@ export class Partitions {
 
   /** Rows of the named partitions (every row when none are named); for delete. */
   writeScope(names: string[] | undefined): ((row: Row) => boolean) | undefined {
-    this.refuseNamedWithKey(names);
+    this.refuseNamedWithKey(names, 'query');
     if (names === undefined || names.length === 0) return undefined;
     names.forEach((n, i) => this.check(n, `partitionNames[${i}]`));
     const set = new Set(names);

@@ -10,6 +10,8 @@ import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypt
 import * as path from 'node:path';
 import { EngineError, ErrorCode, invalid } from '../errors';
 import { StateFile } from './stateFile';
+import { checkCustomGroup, checkGroupChange, checkNewGroup, grantCovers } from './privilegeGroups';
+import { type RbacMeta, backupOf, restoreInto } from './rbacMeta';
 
 export const ROOT = 'root';
 export const ADMIN_ROLE = 'admin';
@@ -31,17 +33,19 @@ export interface Grant {
   dbName: string;
 }
 
-interface UserEntry {
+export interface UserEntry {
   salt: string;
   hash: string;
   roles: string[];
   createdAt: number;
 }
 
-interface AccessState {
+export interface AccessState {
   formatVersion: 1;
   users: Record<string, UserEntry>;
   roles: Record<string, { grants: Grant[] }>;
+  /** Custom privilege groups: name → privileges (absent in files written before they existed). */
+  privilegeGroups?: Record<string, string[]>;
 }
 
 /** What a request needs: a privilege on an object (a collection, a user, or the instance). */
@@ -106,12 +110,13 @@ export class AccessControl {
     // Users may always change their own password and see their own roles.
     if (need.objectType === 'User' && need.objectName === user && (need.privilege === 'UpdateUser' || need.privilege === 'SelectUser')) return true;
     const grants = [...PUBLIC_GRANTS, ...[PUBLIC_ROLE, ...entry.roles].flatMap((r) => this.state.value.roles[r]?.grants ?? [])];
+    const groups = this.state.value.privilegeGroups ?? {};
     return grants.some(
       (g) =>
         g.objectType === need.objectType &&
         (g.objectName === '*' || g.objectName === need.objectName) &&
         (g.dbName === '*' || g.dbName === need.dbName) &&
-        (g.privilege === need.privilege || g.privilege === 'All' || g.privilege === '*'),
+        grantCovers(g.privilege, need.privilege, groups),
     );
   }
 
@@ -217,6 +222,51 @@ export class AccessControl {
     await this.state.update((s) => {
       s.roles[roleName].grants = s.roles[roleName].grants.filter((g) => !sameGrant(g, grant));
     });
+  }
+
+  // ---- privilege groups ------------------------------------------------------------------
+
+  listPrivilegeGroups(): Array<{ name: string; privileges: string[] }> {
+    return Object.entries(this.state.value.privilegeGroups ?? {}).map(([name, privileges]) => ({ name, privileges: [...privileges] }));
+  }
+
+  async createPrivilegeGroup(name: string): Promise<void> {
+    await this.state.update((s) => {
+      s.privilegeGroups ??= {};
+      s.privilegeGroups[checkNewGroup(name, s.privilegeGroups)] = [];
+    });
+  }
+
+  /** Milvus refuses to drop a group a role still holds. */
+  async dropPrivilegeGroup(name: string): Promise<void> {
+    await this.state.update((s) => {
+      s.privilegeGroups ??= {};
+      const n = checkCustomGroup(name, s.privilegeGroups);
+      const holder = Object.entries(s.roles).find(([, r]) => r.grants.some((g) => g.privilege === n));
+      if (holder) throw invalid(`privilege group [${n}] is used by role [${holder[0]}], Use REVOKE API to revoke it first`);
+      delete s.privilegeGroups[n];
+    });
+  }
+
+  async changePrivilegeGroup(name: string, privileges: string[], change: 'add' | 'remove'): Promise<void> {
+    await this.state.update((s) => {
+      s.privilegeGroups ??= {};
+      const n = checkCustomGroup(name, s.privilegeGroups);
+      checkGroupChange(n, privileges, change === 'add', s.privilegeGroups);
+      const kept = s.privilegeGroups[n].filter((p) => !privileges.includes(p));
+      s.privilegeGroups[n] = change === 'add' ? [...kept, ...new Set(privileges)] : kept;
+    });
+  }
+
+  // ---- backup and restore ----------------------------------------------------------------
+
+  backupRbac(): RbacMeta {
+    return backupOf(this.state.value);
+  }
+
+  async restoreRbac(meta: RbacMeta): Promise<void> {
+    await this.state.update((s) => restoreInto(s, meta));
+    for (const u of meta.users) this.forget(u.name);
   }
 
   private user(name: string): Readonly<UserEntry> {

@@ -13,6 +13,7 @@ import { columnsFromRows, outputColumns, rowsFromColumns, sparseFromBytes, type 
 import { templateValuesOf } from './templateValues';
 import { queryFromBytes } from './vectorBytes';
 import { formatTimestamptz } from '../schema/timestamptz';
+import { toInt64 } from '../schema/int64';
 
 // The SDK's protobuf JSON (CommonJS modules without types).
 const MILVUS_JSON = (require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus') as { default: protobuf.INamespace }).default;
@@ -203,8 +204,10 @@ function searchIteratorOf(req: Req): { offset: number; batch: number; lastBound:
 function searchBodyOf(req: Req): Req & { limit: number } {
   const params = kv(req.search_params);
   const bytes = req.placeholder_group as Uint8Array | undefined;
+  const ids = searchIdsOf(req);
+  if (ids && (!bytes || bytes.length === 0)) return { ...searchOptionsOf(req, params), ids };
   if (!bytes || bytes.length === 0) {
-    throw new RestError(RestCode.MissingRequiredParameters, 'missing required parameters: placeholder_group (the query vectors); search by primary keys is not supported by Loupe');
+    throw new RestError(RestCode.MissingRequiredParameters, 'missing required parameters: placeholder_group (the query vectors) or ids (primary keys whose vectors are the queries)');
   }
   const group = PlaceholderGroupType.toObject(PlaceholderGroupType.decode(bytes), TO_OBJECT) as { placeholders: Array<{ type: string; values: Buffer[] }> };
   const data = group.placeholders.flatMap((ph) =>
@@ -216,9 +219,26 @@ function searchBodyOf(req: Req): Req & { limit: number } {
       return q;
     }),
   );
+  return { ...searchOptionsOf(req, params), data };
+}
+
+/** A search's `ids` (IDs: int_id or str_id), if it searches by primary keys. */
+function searchIdsOf(req: Req): Array<string | number | bigint> | undefined {
+  const ids = req.ids as { int_id?: { data?: unknown[] }; str_id?: { data?: unknown[] } } | null | undefined;
+  if (ids?.int_id?.data?.length) {
+    return ids.int_id.data.map((v, i) => {
+      const n = toInt64(v);
+      if (typeof n === 'string') throw new RestError(RestCode.CheckPrimaryKey, `ids.int_id[${i}]: ${n}`);
+      return n;
+    });
+  }
+  return ids?.str_id?.data?.length ? ids.str_id.data.map(String) : undefined;
+}
+
+/** Everything of a search body but its queries: limit, params, field, filter, offset, grouping. */
+function searchOptionsOf(req: Req, params: Record<string, string>): Req & { limit: number } {
   const limit = Number(params.topk ?? params.limit ?? 10);
   const body: Req & { limit: number } = {
-    data,
     limit,
     searchParams: { ...(params.metric_type ? { metricType: params.metric_type } : {}), params: params.params ? JSON.parse(params.params) : {} },
   };

@@ -152,7 +152,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
           callback(null, await work(call.request, caller));
         } catch (e) {
           const status = statusOf(e);
-          if (status.code === ErrorCode.Unexpected) log(`grpc: ${method} failed: ${e instanceof Error ? e.stack : String(e)}`);
+          if (!(e instanceof EngineError || e instanceof RestError)) log(`grpc: ${method} failed: ${e instanceof Error ? e.stack : String(e)}`);
           callback(null, returnsStatus ? status : { status });
         }
       })();
@@ -190,8 +190,11 @@ function keyValues(v: unknown): Record<string, string> {
   return Object.fromEntries(v.map((kv: { key?: unknown; value?: unknown }) => [String(kv.key), String(kv.value)]));
 }
 
-/** Milvus's legacy error_code names beside the code; clients such as the SDK compare them. */
-const LEGACY: Record<number, string> = { [ErrorCode.CollectionNotFound]: 'CollectionNotExists', [ErrorCode.IndexNotFound]: 'IndexNotExist' };
+/**
+ * Milvus's legacy error_code names beside the code (merr's oldCode); clients such as the SDK
+ * compare them: a bad parameter (1100) is `IllegalArgument`, anything unlisted `UnexpectedError`.
+ */
+const LEGACY: Record<number, string> = { [ErrorCode.CollectionNotFound]: 'CollectionNotExists', [ErrorCode.IndexNotFound]: 'IndexNotExist', [ErrorCode.InvalidParameter]: 'IllegalArgument' };
 
 function statusOf(e: unknown): { error_code: string; code: number; reason: string } {
   if (e instanceof EngineError || e instanceof RestError) return { error_code: LEGACY[e.code] ?? 'UnexpectedError', code: e.code, reason: e.message };

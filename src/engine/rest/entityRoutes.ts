@@ -133,6 +133,14 @@ function idsOf(body: WireObject): PrimaryKey[] {
   return ids as PrimaryKey[];
 }
 
+/** A search's `ids`: primary keys (integers or strings, int64 beyond 2^53 as bigint or decimal text). */
+function searchIdsOf(o: WireObject): PrimaryKey[] {
+  return o.arr('ids').map((id, i) => {
+    if (typeof id === 'string' || typeof id === 'bigint' || (typeof id === 'number' && Number.isSafeInteger(id))) return id;
+    throw new RestError(RestCode.CheckPrimaryKey, `${o.at(`ids[${i}]`)}: a primary key must be an integer or a string, got ${describe(id)}`);
+  });
+}
+
 function exprParamsOf(o: WireObject): Record<string, JsonValue> | undefined {
   return o.optObj('exprParams')?.value as Record<string, JsonValue> | undefined;
 }
@@ -148,7 +156,9 @@ function partitionNamesOf(body: WireObject): string[] | undefined {
 }
 
 function subSearchOf(o: WireObject, paramsKey: 'searchParams' | 'params'): SearchRequest {
-  const data = o.arr('data');
+  // Search by primary keys names rows instead of giving vectors (the engine reads theirs).
+  const ids = o.has('ids') ? searchIdsOf(o) : undefined;
+  const data = ids && !o.has('data') ? [] : o.arr('data');
   data.forEach((q, i) => {
     const isVector = Array.isArray(q) && q.every((x) => typeof x === 'number');
     const isSparse = q !== null && typeof q === 'object' && !Array.isArray(q);
@@ -157,6 +167,7 @@ function subSearchOf(o: WireObject, paramsKey: 'searchParams' | 'params'): Searc
     }
   });
   const req: SearchRequest = { data: data as SearchRequest['data'], limit: o.optInt('limit') ?? DEFAULT_LIMIT };
+  if (ids) req.ids = ids;
   const annsField = o.optStr('annsField');
   if (annsField) req.annsField = annsField;
   const offset = o.optInt('offset');

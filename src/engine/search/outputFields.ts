@@ -2,7 +2,7 @@
 // primary key always, `*` for every field (dense vectors included, as Milvus 2.5+ does, so a row
 // read back can be upserted unchanged) and dynamic key; BM25 outputs are never returned.
 
-import { invalid } from '../errors';
+import { invalid, refused } from '../errors';
 import { readDenseVector } from '../schema/denseVector';
 import { type CollectionSchema, type DenseVectorType, type Row, DYNAMIC_FIELD, isDenseVectorType } from '../schema/types';
 import type { Segment } from '../segment';
@@ -44,8 +44,9 @@ export function resolveOutputFields(schema: CollectionSchema, requested: string[
       if (isDenseVectorType(f.dataType)) {
         if (!p.vectors.includes(name)) p.vectors.push(name);
       } else if (f.isFunctionOutput) {
-        // Milvus's words, which clients match: the field holds BM25 weights computed from its input.
-        throw invalid(`not allowed to retrieve raw data of field ${name}`);
+        // Milvus's words (and its plain-error code), which clients match: the field holds BM25
+        // weights computed from its input.
+        throw refused(`not allowed to retrieve raw data of field ${name}`);
       } else if (!p.scalar.includes(name)) {
         p.scalar.push(name);
       }
