@@ -26,7 +26,7 @@ import { allowSet, matchingOffsets } from './search/allowBits';
 import { resolveOutputFields, project } from './search/outputFields';
 import { fuse, type RankedList } from './search/rankers';
 import { resolveSearch } from './search/resolveSearch';
-import { queriesByIds, searchedField } from './search/queriesByIds';
+import { queriesByIds, storedVectorField } from './search/queriesByIds';
 import { orderGroups, searchSegments, type Merged } from './search/vectorSearch';
 import type { Segment } from './segment';
 import { type IndexEntry, SegmentSet } from './segmentSet';
@@ -230,7 +230,7 @@ export class Collection {
 
   /** The stored vectors a search by primary keys uses as its queries. */
   private async storedQueries(req: SearchRequest, ids: PrimaryKey[]): Promise<SearchRequest['data']> {
-    const field = searchedField(this.schema, req.annsField);
+    const field = storedVectorField(this.schema, req.annsField);
     const pk = this.schema.fields.find((f) => f.isPrimary)!.name;
     return queriesByIds(req, ids, field, pk, await this.get(ids, [field.name]));
   }

@@ -4,17 +4,12 @@
 
 import type { PrimaryKey, SearchRequest } from '../api';
 import { invalid } from '../errors';
-import { type CollectionSchema, type FieldSchema, type Row, isVectorType } from '../schema/types';
+import type { CollectionSchema, FieldSchema, Row } from '../schema/types';
+import { searchedField } from './resolveSearch';
 
-/** The vector field a search by keys reads: `annsField`, or the collection's only vector field. */
-export function searchedField(schema: CollectionSchema, annsField: string | undefined): FieldSchema {
-  const vectors = schema.fields.filter((f) => isVectorType(f.dataType));
-  const field = annsField ? vectors.find((f) => f.name === annsField) : vectors.length === 1 ? vectors[0] : undefined;
-  if (!field) {
-    throw invalid(annsField
-      ? `annsField "${annsField}" is not a vector field of this collection`
-      : `annsField is required: the collection has ${vectors.length} vector fields (${vectors.map((f) => f.name).join(', ')})`);
-  }
+/** The searched field, which must store its vectors (a BM25 output holds none to read back). */
+export function storedVectorField(schema: CollectionSchema, annsField: string | undefined): FieldSchema {
+  const field = searchedField(schema, annsField);
   if (field.isFunctionOutput) throw invalid(`search by primary keys: field "${field.name}" is a function's output, whose vectors are not stored; search it with query text`);
   return field;
 }

@@ -18,25 +18,29 @@ export interface ResolvedSearch {
   base: Omit<VectorQuery, 'query'>;
 }
 
+/** The vector field a search reads: `annsField`, or the collection's only vector field. */
+export function searchedField(schema: CollectionSchema, annsField: string | undefined): FieldSchema {
+  const vectorFields = schema.fields.filter((f) => isVectorType(f.dataType));
+  if (annsField === undefined || annsField === '') {
+    if (vectorFields.length !== 1) {
+      throw invalid(`annsField is required: the collection has ${vectorFields.length} vector fields (${vectorFields.map((f) => f.name).join(', ')})`);
+    }
+    return vectorFields[0];
+  }
+  const field = vectorFields.find((f) => f.name === annsField);
+  if (!field) throw invalid(`annsField "${annsField}" is not a vector field of this collection`);
+  return field;
+}
+
 export function resolveSearch(
   schema: CollectionSchema,
   indexes: Array<{ fieldName: string; spec: { metricType: string } }>,
   req: SearchRequest,
 ): ResolvedSearch {
-  const vectorFields = schema.fields.filter((f) => isVectorType(f.dataType));
-  let field: FieldSchema | undefined;
-  if (req.annsField === undefined || req.annsField === '') {
-    if (vectorFields.length !== 1) {
-      throw invalid(`annsField is required: the collection has ${vectorFields.length} vector fields (${vectorFields.map((f) => f.name).join(', ')})`);
-    }
-    field = vectorFields[0];
-  } else {
-    field = vectorFields.find((f) => f.name === req.annsField);
-    if (!field) throw invalid(`annsField "${req.annsField}" is not a vector field of this collection`);
-  }
+  const field = searchedField(schema, req.annsField);
   const sparse = field.dataType === 'SparseFloatVector';
   const bm25 = sparse && !!field.isFunctionOutput;
-  const indexMetric = indexes.find((i) => i.fieldName === field!.name)?.spec.metricType;
+  const indexMetric = indexes.find((i) => i.fieldName === field.name)?.spec.metricType;
   const metric = (bm25 ? 'BM25' : sparse ? 'IP' : indexMetric ?? defaultMetricFor(field.dataType as DenseVectorType)) as ScoreKind;
   if (req.metricType !== undefined && (req.metricType as string) !== metric) {
     throw invalid(`metric type mismatch: field "${field.name}" is indexed with ${metric}, the search asked for ${req.metricType}`);

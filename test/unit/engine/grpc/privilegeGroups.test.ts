@@ -60,16 +60,21 @@ test('privilege groups: create, add, remove, list; what Milvus refuses', async (
   });
 });
 
+/** Collection docs; user ana in role reader, which holds group readers (Query) on docs. */
+async function grantReadersToAna(admin: MilvusClient): Promise<void> {
+  await makeDocs(admin);
+  await admin.createUser({ username: 'ana', password: 'secret-pass' });
+  await admin.createRole({ roleName: 'reader' });
+  await admin.addUserToRole({ username: 'ana', roleName: 'reader' });
+  await admin.createPrivilegeGroup({ group_name: 'readers' });
+  await admin.addPrivilegesToGroup({ group_name: 'readers', privileges: ['Query'] });
+  const grant = await admin.grantPrivilegeV2({ role: 'reader', collection_name: 'docs', db_name: 'default', privilege: 'readers' });
+  assert.equal(grant.error_code, 'Success', grant.reason);
+}
+
 test('a group granted to a role lets its users do what it holds, and is not dropped while held', async () => {
   await withServer(async (admin, as) => {
-    await makeDocs(admin);
-    await admin.createUser({ username: 'ana', password: 'secret-pass' });
-    await admin.createRole({ roleName: 'reader' });
-    await admin.addUserToRole({ username: 'ana', roleName: 'reader' });
-    await admin.createPrivilegeGroup({ group_name: 'readers' });
-    await admin.addPrivilegesToGroup({ group_name: 'readers', privileges: ['Query'] });
-    const grant = await admin.grantPrivilegeV2({ role: 'reader', collection_name: 'docs', db_name: 'default', privilege: 'readers' });
-    assert.equal(grant.error_code, 'Success', grant.reason);
+    await grantReadersToAna(admin);
 
     const ana = as('ana:secret-pass');
     const q = await ana.query({ collection_name: 'docs', filter: 'id > 0', output_fields: ['id'] });
@@ -88,13 +93,7 @@ test('a group granted to a role lets its users do what it holds, and is not drop
 
 test('RBAC backup and restore: users (with passwords), roles, grants and groups come back', async () => {
   await withServer(async (admin, as) => {
-    await makeDocs(admin);
-    await admin.createUser({ username: 'ana', password: 'secret-pass' });
-    await admin.createRole({ roleName: 'reader' });
-    await admin.addUserToRole({ username: 'ana', roleName: 'reader' });
-    await admin.createPrivilegeGroup({ group_name: 'readers' });
-    await admin.addPrivilegesToGroup({ group_name: 'readers', privileges: ['Query'] });
-    await admin.grantPrivilegeV2({ role: 'reader', collection_name: 'docs', db_name: 'default', privilege: 'readers' });
+    await grantReadersToAna(admin);
 
     const backup = await admin.backupRBAC();
     assert.equal(backup.status.error_code, 'Success', backup.status.reason);
