@@ -266,13 +266,17 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
 function makeSession(s: Pick<CodeServerSession, 'page' | 'url' | 'workspace' | 'outDir' | 'userDataDir' | 'extensionsDir' | 'log' | 'stop'>): CodeServerSession {
   const { page } = s;
   const quickInput = page.locator('.quick-input-widget input');
-  const pick = async (label: string): Promise<void> => {
+  /** Runs the palette's match for `label`; false when the palette closed before it could. */
+  const pick = async (label: string): Promise<boolean> => {
     // Enter on the focused match is what a person does; wait until the palette has filtered down
     // to it (typing races VS Code's list update), and a click would wait for the row to hold still.
     const focused = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: label }).first();
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-    if (await focused.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) await quickInput.press('Enter');
-    else await row.click();
+    if (await focused.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) {
+      await quickInput.press('Enter');
+      return true;
+    }
+    return row.click({ timeout: 5_000 }).then(() => true, () => false);
   };
   const readOut = <T>(file: string): T | undefined => {
     const f = path.join(s.outDir, file);
@@ -288,18 +292,18 @@ function makeSession(s: Pick<CodeServerSession, 'page' | 'url' | 'workspace' | '
         await widget.waitFor({ state: 'hidden', timeout: 10_000 });
       }
       // An editor that takes focus just after F1 (a file still opening from the previous step)
-      // closes the palette; then open it again, as a person would.
+      // closes the palette, before the title is typed or before its match is run; then open it
+      // again, as a person would.
       for (let attempt = 1; ; attempt++) {
         await page.keyboard.press('F1');
         await quickInput.waitFor({ state: 'visible' });
         // The palette starts with '>' once it is ready for typing; filling earlier can be undone.
         await waitFor(async () => ((await quickInput.inputValue()) === '>' ? true : undefined), 10_000, 'the command palette');
         const typed = await quickInput.fill(`>${title}`, { timeout: 5_000 }).then(() => true, () => false);
-        if (typed && (await quickInput.isVisible()) && (await quickInput.inputValue()) === `>${title}`) break;
-        if (attempt === 3) throw new Error(`the command palette closed before "${title}" could be typed`);
+        if (typed && (await quickInput.isVisible()) && (await quickInput.inputValue()) === `>${title}` && (await pick(title))) break;
+        if (attempt === 3) throw new Error(`the command palette closed before "${title}" could be run`);
         await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => page.keyboard.press('Escape'));
       }
-      await pick(title);
       // Done when the palette has handed over: it closed, or the command's own input replaced it.
       await waitFor(
         async () => (!(await quickInput.isVisible()) || (await quickInput.inputValue()) !== `>${title}` ? true : undefined),
