@@ -111,6 +111,14 @@ async function runRepo(spec: RepoSpec, opts: Options, misses: string[]): Promise
   const root = spec.benchmark_root ?? '';
   const absRoot = path.join(opts.reposDir, spec.name, root);
   if (!fs.existsSync(absRoot)) return `${absRoot} does not exist`;
+  // An unpinned snapshot can predate the annotated layout (MessagePack-CSharp's mirror is from
+  // 2021, its pin from later): with most target files absent every query scores 0, which measures
+  // the snapshot, not the search, so such a repository is reported and left out of the means.
+  const targetFiles = [...new Set(loadTasks(spec.name).flatMap((t) => t.targets.map((x) => x.path)))];
+  const absent = targetFiles.filter((f) => !fs.existsSync(path.join(opts.reposDir, spec.name, f)));
+  if (!info.pinned && absent.length * 2 > targetFiles.length) {
+    return `unscorable: ${absent.length} of ${targetFiles.length} target files are not in the unpinned snapshot (${info.revision.slice(0, 10)})`;
+  }
   const data = fs.mkdtempSync(path.join(os.tmpdir(), `loupe-quality-${spec.name}-`));
   const models = opts.models ? await IndexModels.load(opts.models) : IndexModels.none('text-only benchmark', { textModel: '', imageModel: '' });
   if (opts.models && models.errors.text) throw new Error(`${spec.name}: ${models.errors.text}`);
